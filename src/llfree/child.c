@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Child entries. The counter is taken before bits are searched and given
+ * back after bits are cleared, so it never exceeds the clear bits: a full
+ * counter (512) proves that nobody is working in the field, which is what
+ * makes the single-CAS huge allocation safe.
+ */
+#include "child.h"
+
+/**
+ * llf_child_take() - reserve @frames free frames of a child for a bit search.
+ * @child: the child entry.
+ * @frames: number of frames (2^order, order < 9).
+ *
+ * Small allocations make the child's contents non-zero, so the zeroed flag
+ * is dropped here.
+ *
+ * Return: true if the counter was decremented.
+ */
+bool llf_child_take(u16 *child, u32 frames)
+{
+	u16 old = llf_load(child);
+
+	do {
+		if (llf_child_is_huge(old) || llf_child_free(old) < frames)
+			return false;
+	} while (!llf_cas(child, &old,
+			  (u16)((old - frames) & ~LLF_CHILD_ZEROED)));
+	return true;
+}
+
+/**
+ * llf_child_put() - return @frames to a child's counter.
+ * @child: the child entry.
+ * @frames: number of frames freed or not used after all.
+ */
+void llf_child_put(u16 *child, u32 frames)
+{
+	llf_fetch_add(child, (u16)frames);
+}
+
+/**
+ * llf_child_take_huge() - allocate the whole child as one 2 MiB frame.
+ * @child: the child entry.
+ * @zeroed: set to whether its contents were known zero.
+ * @persist: write back the entry (the huge flag is persistent state).
+ *
+ * Return: true on success.
+ */
+bool llf_child_take_huge(u16 *child, bool *zeroed, bool persist)
+{
+	u16 old = llf_load(child);
+
+	do {
+		if (llf_child_is_huge(old) ||
+		    llf_child_free(old) != LLFREE_CHILD_FRAMES)
+			return false;
+	} while (!llf_cas(child, &old, (u16)LLF_CHILD_HUGE));
+	if (persist)
+		llf_flush(child);
+	*zeroed = llf_child_is_zeroed(old);
+	return true;
+}
+
+/**
+ * llf_child_put_huge() - free a child allocated as one huge frame.
+ * @child: the child entry.
+ * @zeroed: the caller guarantees the contents are zero.
+ * @persist: write back the entry.
+ *
+ * Return: 0, or -LLFREE_ENOTALLOC if the child is not a huge frame.
+ */
+int llf_child_put_huge(u16 *child, bool zeroed, bool persist)
+{
+	u16 next = LLFREE_CHILD_FRAMES | (zeroed ? LLF_CHILD_ZEROED : 0);
+	u16 old = llf_load(child);
+
+	do {
+		if (!llf_child_is_huge(old))
+			return -LLFREE_ENOTALLOC;
+	} while (!llf_cas(child, &old, next));
+	if (persist)
+		llf_flush(child);
+	return 0;
+}
+
+/**
+ * llf_child_split() - turn a huge frame into 512 allocated small frames.
+ * @child: the child entry.
+ * @persist: write back the entry.
+ *
+ * The bit field of a huge child is kept all ones, so only the flag changes;
+ * concurrent frees of different parts race here and exactly one wins.
+ *
+ * Return: true if this call split the child.
+ */
+bool llf_child_split(u16 *child, bool persist)
+{
+	u16 old = llf_load(child);
+
+	do {
+		if (!llf_child_is_huge(old))
+			return false;
+	} while (!llf_cas(child, &old, (u16)0));
+	if (persist)
+		llf_flush(child);
+	return true;
+}

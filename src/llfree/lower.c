@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The lower allocator combines bit fields and child entries. Store order
+ * matters for persistence: the bits are the truth for small frames and the
+ * huge flag for huge ones, so bits are set after a counter is taken and
+ * cleared before it is given back, and a huge child keeps all-ones bits.
+ * Recovery can then recompute every counter from what it finds.
+ */
+#include "lower.h"
+#include "bitfield.h"
+#include "child.h"
+
+static u64 *field_of(struct llfree *self, u64 child)
+{
+	return &self->bits[child * LLF_FIELD_WORDS];
+}
+
+/**
+ * llf_lower_child_frames() - frames of the managed range inside a child.
+ * @self: the allocator.
+ * @child: child index.
+ *
+ * Return: 512, or fewer for the last child of a range that is not a
+ * multiple of 2 MiB.
+ */
+u32 llf_lower_child_frames(struct llfree *self, u64 child)
+{
+	u64 first = child * LLFREE_CHILD_FRAMES;
+
+	if (first + LLFREE_CHILD_FRAMES <= self->frames)
+		return LLFREE_CHILD_FRAMES;
+	return self->frames - first;
+}
+
+/* Frames past the end of the range stay allocated for good. */
+static void mark_tail(struct llfree *self, u64 child)
+{
+	u32 valid = llf_lower_child_frames(self, child);
+	u64 *field = field_of(self, child);
+	u32 i;
+
+	for (i = valid; i < LLFREE_CHILD_FRAMES; i++)
+		field[i / 64] |= 1ull << (i % 64);
+}
+
+static void init_child(struct llfree *self, u64 child,
+		       enum llfree_init_mode mode)
+{
+	u64 *field = field_of(self, child);
+	u16 entry = self->child[child];
+
+	switch (mode) {
+	case LLFREE_INIT_FREE:
+		llf_field_fill(field, false, false);
+		mark_tail(self, child);
+		entry = llf_field_count_free(field);
+		break;
+	case LLFREE_INIT_ALLOCATED:
+		llf_field_fill(field, true, false);
+		entry = 0;
+		break;
+	case LLFREE_INIT_RECOVER:
+		/*
+		 * A crash between setting the huge flag and filling the bits
+		 * leaves a huge child with clear bits: the flag wins.
+		 */
+		if (llf_child_is_huge(entry)) {
+			llf_field_fill(field, true, false);
+			entry = LLF_CHILD_HUGE;
+		} else {
+			mark_tail(self, child);
+			entry = llf_field_count_free(field);
+		}
+		break;
+	}
+	self->child[child] = entry;
+	if (self->persistent) {
+		llf_flush(field);
+		llf_flush(&self->child[child]);
+	}
+}
+
+/**
+ * llf_lower_init() - initialise or recover the lower level.
+ * @self: the allocator, with frames, children and buffers set.
+ * @mode: all free, all allocated, or recover from the existing contents.
+ */
+void llf_lower_init(struct llfree *self, enum llfree_init_mode mode)
+{
+	u64 c;
+
+	for (c = 0; c < self->children; c++)
+		init_child(self, c, mode);
+	if (self->persistent)
+		llf_fence();
+}
+
+static int alloc_small(struct llfree *self, u64 child, u64 hint, u32 order,
+		       struct llfree_frame *out)
+{
+	u32 frames = 1u << order;
+	u32 pos;
+
+	if (!llf_child_take(&self->child[child], frames))
+		return -LLFREE_ENOMEM;
+	if (llf_field_alloc(field_of(self, child), order,
+			    hint % LLFREE_CHILD_FRAMES, self->persistent,
+			    &pos)) {
+		/* Enough frames, but not aligned together: give them back. */
+		llf_child_put(&self->child[child], frames);
+		return -LLFREE_ENOMEM;
+	}
+	out->frame = child * LLFREE_CHILD_FRAMES + pos;
+	out->zeroed = false;
+	return 0;
+}
+
+static bool child_has_zeroed(struct llfree *self, u64 child, u32 count)
+{
+	u32 i;
+
+	for (i = 0; i < count; i++)
+		if (!llf_child_is_zeroed(llf_load(&self->child[child + i])))
+			return false;
+	return true;
+}
+
+/*
+ * Order 9 is one child, order 10 two aligned children; if the second one is
+ * gone, the first is released again with its zeroed flag intact.
+ */
+static int alloc_huge(struct llfree *self, u64 child, u32 count,
+		      struct llfree_frame *out)
+{
+	bool zeroed[2];
+	u32 i;
+
+	if (child + count > self->children)
+		return -LLFREE_ENOMEM;
+	for (i = 0; i < count; i++) {
+		if (!llf_child_take_huge(&self->child[child + i], &zeroed[i],
+					 self->persistent))
+			break;
+	}
+	if (i < count) {
+		while (i--)
+			llf_child_put_huge(&self->child[child + i], zeroed[i],
+					   self->persistent);
+		return -LLFREE_ENOMEM;
+	}
+	for (i = 0; i < count; i++)
+		llf_field_fill(field_of(self, child + i), true,
+			       self->persistent);
+	out->frame = child * LLFREE_CHILD_FRAMES;
+	out->zeroed = zeroed[0] && (count < 2 || zeroed[1]);
+	return 0;
+}
+
+/**
+ * llf_lower_alloc() - allocate 2^@order frames among a run of children.
+ * @self: the allocator.
+ * @first: first child of the run (a tree).
+ * @count: number of children in the run.
+ * @hint: frame to start searching at (next fit); outside the run means
+ *	start at @first.
+ * @order: 0..LLFREE_MAX_ORDER.
+ * @flags: LLFREE_ALLOC_ZEROED prefers zeroed huge frames.
+ * @out: the allocated frame.
+ *
+ * Return: 0 or -LLFREE_ENOMEM.
+ */
+int llf_lower_alloc(struct llfree *self, u64 first, u64 count, u64 hint,
+		    u32 order, u32 flags, struct llfree_frame *out)
+{
+	u32 huge = order >= LLFREE_CHILD_ORDER ?
+		   1u << (order - LLFREE_CHILD_ORDER) : 0;
+	u32 step = huge ? huge : 1;
+	u64 start = hint / LLFREE_CHILD_FRAMES;
+	bool zeroed_pass = huge && (flags & LLFREE_ALLOC_ZEROED);
+	u64 i;
+
+	if (start < first || start >= first + count)
+		start = first;
+	start = first + ((start - first) & ~(u64)(step - 1));
+
+	for (;;) {
+		for (i = 0; i < count; i += step) {
+			u64 child = first + (start - first + i) % count;
+			int ret;
+
+			if (!huge)
+				ret = alloc_small(self, child, hint, order, out);
+			else if (zeroed_pass &&
+				 !child_has_zeroed(self, child, huge))
+				continue;
+			else
+				ret = alloc_huge(self, child, huge, out);
+			if (!ret)
+				return 0;
+		}
+		if (!zeroed_pass)
+			return -LLFREE_ENOMEM;
+		zeroed_pass = false;
+	}
+}
+
+/* Refusal for a huge free of a child that is not a huge frame. */
+static int not_huge_error(struct llfree *self, u64 child)
+{
+	return llf_field_all(field_of(self, child), false) ?
+	       -LLFREE_ENOTALLOC : -LLFREE_EPARTIAL;
+}
+
+static int free_huge(struct llfree *self, u64 child, u32 count, bool zeroed)
+{
+	u32 i;
+	int ret;
+
+	for (i = 0; i < count; i++) {
+		if (llf_child_is_huge(llf_load(&self->child[child + i])))
+			continue;
+		ret = not_huge_error(self, child + i);
+		/* An order-10 free over one huge and one other child. */
+		return i ? -LLFREE_EPARTIAL : ret;
+	}
+	for (i = 0; i < count; i++) {
+		llf_field_fill(field_of(self, child + i), false,
+			       self->persistent);
+		if (llf_child_put_huge(&self->child[child + i], zeroed,
+				       self->persistent))
+			return -LLFREE_EPARTIAL;
+	}
+	return 0;
+}
+
+/**
+ * llf_lower_free() - free 2^@order frames at @frame.
+ * @self: the allocator.
+ * @frame: first frame, in range and aligned (checked by the caller).
+ * @order: 0..LLFREE_MAX_ORDER.
+ * @flags: LLFREE_FREE_ZEROED marks huge frames as zeroed.
+ *
+ * Freeing part of a huge frame splits it first, as the kernel's split_page()
+ * expects: the rest stays allocated as small frames.
+ *
+ * Return: 0, -LLFREE_ENOTALLOC or -LLFREE_EPARTIAL (nothing changed).
+ */
+int llf_lower_free(struct llfree *self, u64 frame, u32 order, u32 flags)
+{
+	u64 child = frame / LLFREE_CHILD_FRAMES;
+	int ret;
+
+	if (order >= LLFREE_CHILD_ORDER)
+		return free_huge(self, child, 1u << (order - LLFREE_CHILD_ORDER),
+				 flags & LLFREE_FREE_ZEROED);
+
+	if (llf_child_is_huge(llf_load(&self->child[child])))
+		llf_child_split(&self->child[child], self->persistent);
+	ret = llf_field_free(field_of(self, child), frame % LLFREE_CHILD_FRAMES,
+			     order, self->persistent);
+	if (!ret)
+		llf_child_put(&self->child[child], 1u << order);
+	return ret;
+}
+
+/**
+ * llf_lower_is_free() - whether all 2^@order frames at @frame are free.
+ * @self: the allocator.
+ * @frame: first frame, in range and aligned.
+ * @order: 0..LLFREE_MAX_ORDER.
+ *
+ * Return: true if free.
+ */
+bool llf_lower_is_free(struct llfree *self, u64 frame, u32 order)
+{
+	u64 child = frame / LLFREE_CHILD_FRAMES;
+	u32 count = order >= LLFREE_CHILD_ORDER ?
+		    1u << (order - LLFREE_CHILD_ORDER) : 1;
+	u32 i;
+
+	for (i = 0; i < count; i++)
+		if (llf_child_is_huge(llf_load(&self->child[child + i])))
+			return false;
+	if (order < LLFREE_CHILD_ORDER)
+		return llf_field_is_free(field_of(self, child),
+					 frame % LLFREE_CHILD_FRAMES, order);
+	for (i = 0; i < count; i++)
+		if (!llf_field_all(field_of(self, child + i), false))
+			return false;
+	return true;
+}
+
+/**
+ * llf_lower_free_in() - sum of the child counters of a run of children.
+ * @self: the allocator.
+ * @first: first child.
+ * @count: number of children.
+ *
+ * Return: free frames according to the counters.
+ */
+u32 llf_lower_free_in(struct llfree *self, u64 first, u64 count)
+{
+	u32 free = 0;
+	u64 c;
+
+	for (c = first; c < first + count; c++)
+		free += llf_child_free(llf_load(&self->child[c]));
+	return free;
+}
