@@ -82,7 +82,8 @@ enum llfree_class {
 /**
  * enum llfree_init_mode - how llfree_init() treats the lower-level buffer.
  * @LLFREE_INIT_FREE: every frame starts free.
- * @LLFREE_INIT_ALLOCATED: every frame starts allocated (free them to donate).
+ * @LLFREE_INIT_ALLOCATED: every frame starts allocated, whole children as
+ *	huge frames, so memory can be donated by freeing any order 0..10.
  * @LLFREE_INIT_RECOVER: the lower level is reused as found (persistent memory
  *	after a crash or restart); counters and trees are rebuilt from it.
  */

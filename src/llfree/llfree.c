@@ -18,6 +18,8 @@
 #define MAX_FRAMES (1ull << 40)
 /* Tree entries sharing a cache line are "nearby". */
 #define NEAR_TREES (LLF_CACHELINE / sizeof(u32))
+/* How far to look for partly used trees before taking a free one. */
+#define WIDE_TREES (8 * NEAR_TREES)
 /* A partially used tree is only worth reserving with this much free. */
 #define PARTIAL_MIN (LLF_TREE_FRAMES / 16)
 #define REPORT_LINES 16
@@ -256,8 +258,10 @@ static int search_range(struct llfree *self, u64 *slot, u64 *hint,
 {
 	u64 i;
 
-	for (i = 0; i < count; i++) {
-		u64 tree = (start + i) % self->trees_len;
+	u64 tree = start % self->trees_len;
+
+	for (i = 0; i < count; i++, tree = tree + 1 == self->trees_len ?
+					    0 : tree + 1) {
 		u32 min, max;
 
 		if (!tree_fits(self, tree, cls, 1u << order, pass, &min, &max))
@@ -285,14 +289,21 @@ static int reserve_new(struct llfree *self, u32 core, u32 cls, u32 order,
 		start = (u64)core * self->trees_len / self->cores;
 	near = start - start % NEAR_TREES;
 
+	/*
+	 * Partly used trees of the class first, to keep free trees whole; but
+	 * only nearby, as scanning every tree for them would make each
+	 * reservation cost O(trees) when memory is mostly free.
+	 */
 	if (!search_range(self, slot, hint, near, NEAR_TREES, PASS_PARTIAL,
 			  cls, order, flags, out) ||
 	    !search_range(self, slot, hint, near, NEAR_TREES, PASS_FREE, cls,
 			  order, flags, out) ||
-	    !search_range(self, slot, hint, start, self->trees_len,
-			  PASS_PARTIAL, cls, order, flags, out) ||
+	    !search_range(self, slot, hint, start, WIDE_TREES, PASS_PARTIAL,
+			  cls, order, flags, out) ||
 	    !search_range(self, slot, hint, start, self->trees_len, PASS_FREE,
 			  cls, order, flags, out) ||
+	    !search_range(self, slot, hint, start, self->trees_len,
+			  PASS_PARTIAL, cls, order, flags, out) ||
 	    !search_range(self, slot, hint, start, self->trees_len, PASS_ANY,
 			  cls, order, flags, out))
 		return 0;

@@ -56,8 +56,13 @@ static void init_child(struct llfree *self, u64 child,
 		entry = llf_field_count_free(field);
 		break;
 	case LLFREE_INIT_ALLOCATED:
+		/*
+		 * Whole children start as huge frames so that memory can be
+		 * donated in 2 or 4 MiB pieces as well as frame by frame.
+		 */
 		llf_field_fill(field, true, false);
-		entry = 0;
+		entry = llf_lower_child_frames(self, child) ==
+				LLFREE_CHILD_FRAMES ? LLF_CHILD_HUGE : 0;
 		break;
 	case LLFREE_INIT_RECOVER:
 		/*
