@@ -310,7 +310,10 @@ static int reserve_new(struct llfree *self, u32 core, u32 cls, u32 order,
 	return -LLFREE_ENOMEM;
 }
 
-/* Take over another core's reservation if it holds enough frames. */
+/*
+ * Take over another core's reservation if it, together with the frees other
+ * cores made into its tree, holds enough frames.
+ */
 static int steal_reservation(struct llfree *self, u32 core, u32 cls,
 			     u32 order, u32 flags, struct llfree_frame *out)
 {
@@ -323,18 +326,29 @@ static int steal_reservation(struct llfree *self, u32 core, u32 cls,
 						    self->cores);
 
 		for (c = 0; c < LLFREE_CLASSES; c++) {
+			u64 cur = llf_load(&victim->slot[c]);
 			u64 stolen, tree;
+			u32 remote, taken;
 
-			if (!llf_local_steal(&victim->slot[c], frames, &stolen))
+			if (!llf_slot_present(cur))
+				continue;
+			tree = llf_slot_tree(cur);
+			remote = llf_tree_free(llf_load(&self->trees[tree]));
+			if (!llf_local_steal(&victim->slot[c],
+					     frames > remote ? frames - remote : 1,
+					     &stolen))
 				continue;
 			tree = llf_slot_tree(stolen);
-			if (alloc_in_tree(self, tree, &own->hint[cls], order,
+			taken = llf_slot_free(stolen) +
+				llf_tree_pull(&self->trees[tree]);
+			if (taken < frames ||
+			    alloc_in_tree(self, tree, &own->hint[cls], order,
 					  flags, out)) {
-				end_reservation(self, stolen);
+				llf_tree_unreserve(&self->trees[tree], taken);
 				continue;
 			}
 			end_reservation(self, llf_local_swap(&own->slot[cls],
-					stolen - frames));
+					llf_slot_make(tree, taken - frames)));
 			return 0;
 		}
 	}

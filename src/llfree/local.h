@@ -17,7 +17,9 @@
 struct llf_local {
 	u64 slot[LLFREE_CLASSES];
 	u64 hint[LLFREE_CLASSES];
-} __aligned(LLFREE_META_ALIGN);
+	/* One cache line per core: no false sharing between cores. */
+	u64 pad[LLFREE_META_ALIGN / sizeof(u64) - 2 * LLFREE_CLASSES];
+};
 
 static inline u64 llf_slot_make(u64 tree, u32 free)
 {

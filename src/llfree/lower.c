@@ -179,18 +179,19 @@ int llf_lower_alloc(struct llfree *self, u64 first, u64 count, u64 hint,
 {
 	u32 huge = order >= LLFREE_CHILD_ORDER ?
 		   1u << (order - LLFREE_CHILD_ORDER) : 0;
-	u32 step = huge ? huge : 1;
+	/* Candidates are aligned groups of children (one for small orders). */
+	u64 step = huge ? huge : 1;
+	u64 lo = (first + step - 1) / step * step;
+	u64 slots = first + count > lo ? (first + count - lo) / step : 0;
 	u64 start = hint / LLFREE_CHILD_FRAMES;
 	bool zeroed_pass = huge && (flags & LLFREE_ALLOC_ZEROED);
 	u64 i;
 
-	if (start < first || start >= first + count)
-		start = first;
-	start = first + ((start - first) & ~(u64)(step - 1));
-
+	start = start >= lo && start < lo + slots * step ?
+		(start - lo) / step : 0;
 	for (;;) {
-		for (i = 0; i < count; i += step) {
-			u64 child = first + (start - first + i) % count;
+		for (i = 0; i < slots; i++) {
+			u64 child = lo + (start + i) % slots * step;
 			int ret;
 
 			if (!huge)
@@ -209,25 +210,34 @@ int llf_lower_alloc(struct llfree *self, u64 first, u64 count, u64 hint,
 	}
 }
 
-/* Refusal for a huge free of a child that is not a huge frame. */
-static int not_huge_error(struct llfree *self, u64 child)
+/*
+ * Check a huge free before changing anything: every child must be a huge
+ * frame. None huge and all clear is a double free; any other mix means the
+ * order does not match what was allocated.
+ */
+static int check_huge_free(struct llfree *self, u64 child, u32 count)
 {
-	return llf_field_all(field_of(self, child), false) ?
-	       -LLFREE_ENOTALLOC : -LLFREE_EPARTIAL;
+	u32 huge = 0, clear = 0;
+	u32 i;
+
+	for (i = 0; i < count; i++) {
+		if (llf_child_is_huge(llf_load(&self->child[child + i])))
+			huge++;
+		else if (llf_field_all(field_of(self, child + i), false))
+			clear++;
+	}
+	if (huge == count)
+		return 0;
+	return clear == count ? -LLFREE_ENOTALLOC : -LLFREE_EPARTIAL;
 }
 
 static int free_huge(struct llfree *self, u64 child, u32 count, bool zeroed)
 {
 	u32 i;
-	int ret;
+	int ret = check_huge_free(self, child, count);
 
-	for (i = 0; i < count; i++) {
-		if (llf_child_is_huge(llf_load(&self->child[child + i])))
-			continue;
-		ret = not_huge_error(self, child + i);
-		/* An order-10 free over one huge and one other child. */
-		return i ? -LLFREE_EPARTIAL : ret;
-	}
+	if (ret)
+		return ret;
 	for (i = 0; i < count; i++) {
 		llf_field_fill(field_of(self, child + i), false,
 			       self->persistent);

@@ -7,6 +7,8 @@
 #ifndef LLFREE_PLATFORM_H
 #define LLFREE_PLATFORM_H
 
+#include <llfree/llfree.h>
+
 #ifdef __KERNEL__
 #include "platform_kernel.h"
 #else

@@ -19,8 +19,12 @@
 
 #define LLF_CACHELINE L1_CACHE_BYTES
 
-/* Loads acquire, CAS and RMW are full barriers (x86 LOCK prefix). */
+/*
+ * Loads acquire and stores release, pairing with each other and with CAS and
+ * RMW, which are full barriers (x86 LOCK prefix).
+ */
 #define llf_load(p) smp_load_acquire(p)
+/* Release: pairs with the acquire in llf_load(). */
 #define llf_store(p, v) smp_store_release(p, v)
 #define llf_cas(p, expp, v) try_cmpxchg(p, expp, v)
 #define llf_fetch_add(p, v) ((typeof(*(p)))(xadd(p, v)))
@@ -46,6 +50,7 @@ static inline void llf_flush(const void *p)
 /* Order earlier flushes before later stores. */
 static inline void llf_fence(void)
 {
+	/* Orders the flushes above before any later store. */
 	wmb();
 }
 

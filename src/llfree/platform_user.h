@@ -15,13 +15,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <llfree/llfree.h>
 
 #define LLF_CACHELINE 64
 
-#ifndef __aligned
-#define __aligned(x) __attribute__((aligned(x)))
-#endif
 
 #define LLF_ATOMIC(p) ((_Atomic __typeof__(*(p)) *)(p))
 #define llf_load(p) atomic_load_explicit(LLF_ATOMIC(p), memory_order_acquire)

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * llfree.ko's page-allocator backend: one LLFree instance per zone over the
+ * chunks the module took from buddy, served through the hook patch's
+ * page_backend_ops. Private to the module.
+ */
+#ifndef LLFREE_BACKEND_H
+#define LLFREE_BACKEND_H
+
+#include <linux/mmzone.h>
+#include <linux/percpu.h>
+#include <linux/types.h>
+
+#include <llfree/llfree.h>
+
+/* Memory is taken from buddy in chunks of LLFree's largest order (4 MiB). */
+#define LLFREE_CHUNK_ORDER LLFREE_MAX_ORDER
+#define LLFREE_CHUNK_PAGES (1ul << LLFREE_CHUNK_ORDER)
+
+/**
+ * struct llfree_zone - one LLFree instance over the module's memory in a zone.
+ * @zone: the zone whose pages it serves.
+ * @base_pfn: PFN of frame 0 (chunk aligned, so frame alignment is PFN
+ *	alignment).
+ * @alloc: the allocator; frames outside owned chunks stay allocated in it.
+ * @owned: one bit per chunk of the span: donated to this instance.
+ * @chunks: number of owned chunks.
+ * @meta: metadata buffers of @alloc.
+ */
+struct llfree_zone {
+	struct zone *zone;
+	unsigned long base_pfn;
+	struct llfree alloc;
+	unsigned long *owned;
+	unsigned long chunks;
+	struct llfree_meta meta;
+};
+
+/**
+ * struct llfree_counters - per-CPU event counts, summed when read.
+ * @alloc: blocks handed out, by order.
+ * @free: blocks taken back, by order.
+ * @class: blocks handed out, by allocation class.
+ * @fallback: requests declined (empty or fragmented) and left to buddy.
+ * @free_error: frees LLFree refused (double or partial frees).
+ */
+struct llfree_counters {
+	u64 alloc[LLFREE_MAX_ORDER + 1];
+	u64 free[LLFREE_MAX_ORDER + 1];
+	u64 class[LLFREE_CLASSES];
+	u64 fallback;
+	u64 free_error;
+};
+
+DECLARE_PER_CPU(struct llfree_counters, llfree_counters);
+
+
+/**
+ * struct llfree_summary - the backend at a glance.
+ * @running: serving allocations.
+ * @managed: frames taken from buddy.
+ * @free: of those, free in LLFree.
+ * @free_huge: free 2 MiB frames.
+ */
+struct llfree_summary {
+	bool running;
+	unsigned long managed;
+	unsigned long free;
+	unsigned long free_huge;
+};
+
+int llfree_backend_init(void);
+void llfree_backend_exit(void);
+int llfree_backend_start(unsigned long pages);
+void llfree_backend_release(void);
+void llfree_backend_summary(struct llfree_summary *sum);
+int llfree_backend_inspect(bool validate, llfree_print_fn print, void *arg);
+void llfree_backend_counters(struct llfree_counters *sum);
+
+int llfree_stats_init(void);
+void llfree_stats_exit(void);
+
+#endif /* LLFREE_BACKEND_H */
