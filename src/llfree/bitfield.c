@@ -60,11 +60,12 @@ static bool alloc_in_word(u64 *field, u32 w, u32 order, bool persist,
 
 /*
  * Orders 7 and 8 take 2 or 4 whole words. There is no CAS wider than a word,
- * so the words are claimed one by one; if a later one was taken meanwhile,
- * the earlier ones are released again so that a failed attempt leaves
- * exactly what it found.
+ * so the words are claimed one by one, first word first; if a later one was
+ * taken meanwhile, the earlier ones are released again (last first) so that
+ * a failed attempt leaves exactly what it found. Persistent recovery relies
+ * on that order: a group's first word says how far an operation got.
  */
-static bool alloc_words(u64 *field, u32 first, u32 count, bool persist)
+static bool claim_words(u64 *field, u32 first, u32 count, bool persist)
 {
 	u32 i;
 
@@ -73,32 +74,73 @@ static bool alloc_words(u64 *field, u32 first, u32 count, bool persist)
 
 		if (!llf_cas(&field[first + i], &expected, ~0ull))
 			break;
+		if (persist)
+			llf_flush(&field[first + i]);
 	}
-	if (i == count) {
-		for (i = 0; i < count; i++)
-			if (persist)
-				llf_flush(&field[first + i]);
+	if (i == count)
 		return true;
-	}
-	while (i--)
+	while (i--) {
 		llf_store(&field[first + i], 0ull);
+		if (persist)
+			llf_flush(&field[first + i]);
+	}
 	return false;
 }
 
-static int alloc_multiword(u64 *field, u32 order, u32 start, bool persist,
-			   u32 *pos)
+/**
+ * llf_field_find_words() - find a free aligned word group for order 7 or 8.
+ * @field: the child's bit field.
+ * @order: 7 or 8.
+ * @hint: frame position near which to start.
+ *
+ * Return: the group's first word index, or -LLFREE_ENOMEM.
+ */
+int llf_field_find_words(u64 *field, u32 order, u32 hint)
 {
 	u32 count = 1u << (order - 6);
 	u32 groups = LLF_FIELD_WORDS / count;
+	u32 start = (hint % LLFREE_CHILD_FRAMES) / WORD_BITS / count;
 	u32 i, j;
 
 	for (i = 0; i < groups; i++) {
-		u32 first = ((start / count + i) % groups) * count;
+		u32 first = ((start + i) % groups) * count;
 
 		for (j = 0; j < count; j++)
 			if (llf_load(&field[first + j]))
 				break;
-		if (j == count && alloc_words(field, first, count, persist)) {
+		if (j == count)
+			return first;
+	}
+	return -LLFREE_ENOMEM;
+}
+
+/**
+ * llf_field_claim_words() - allocate the word group found for order 7 or 8.
+ * @field: the child's bit field.
+ * @first: first word of the group.
+ * @order: 7 or 8.
+ * @persist: write back each word as it is claimed.
+ *
+ * Return: true if all words were free and are now allocated; false with the
+ * field unchanged otherwise.
+ */
+bool llf_field_claim_words(u64 *field, u32 first, u32 order, bool persist)
+{
+	return claim_words(field, first, 1u << (order - 6), persist);
+}
+
+static int alloc_multiword(u64 *field, u32 order, u32 hint, bool persist,
+			   u32 *pos)
+{
+	u32 tries;
+
+	/* Each failed claim lost a word to another CPU: bounded retries. */
+	for (tries = 0; tries < LLF_FIELD_WORDS; tries++) {
+		int first = llf_field_find_words(field, order, hint);
+
+		if (first < 0)
+			return first;
+		if (llf_field_claim_words(field, first, order, persist)) {
 			*pos = first * WORD_BITS;
 			return 0;
 		}
@@ -122,7 +164,7 @@ int llf_field_alloc(u64 *field, u32 order, u32 hint, bool persist, u32 *pos)
 	u32 i;
 
 	if (order > 6)
-		return alloc_multiword(field, order, start, persist, pos);
+		return alloc_multiword(field, order, hint, persist, pos);
 
 	for (i = 0; i < LLF_FIELD_WORDS; i++) {
 		u32 w = (start + i) % LLF_FIELD_WORDS;
@@ -153,7 +195,8 @@ static int free_words(u64 *field, u32 first, u32 count, bool persist)
 	if (state)
 		return state;
 
-	for (i = 0; i < count; i++) {
+	/* Last word first: recovery follows the group's first word. */
+	for (i = count; i-- > 0;) {
 		u64 expected = ~0ull;
 
 		if (!llf_cas(&field[first + i], &expected, 0ull))
@@ -161,11 +204,14 @@ static int free_words(u64 *field, u32 first, u32 count, bool persist)
 		if (persist)
 			llf_flush(&field[first + i]);
 	}
-	if (i == count)
+	if (i == (u32)-1)
 		return 0;
 	/* A racing free of the same frames: put back what this call cleared. */
-	while (i--)
+	while (++i < count) {
 		llf_store(&field[first + i], ~0ull);
+		if (persist)
+			llf_flush(&field[first + i]);
+	}
 	return -LLFREE_EPARTIAL;
 }
 
@@ -219,6 +265,27 @@ bool llf_field_is_free(u64 *field, u32 pos, u32 order)
 
 	for (i = 0; i < count; i++)
 		if (llf_load(&field[w + i]) & mask)
+			return false;
+	return true;
+}
+
+/**
+ * llf_field_is_allocated() - whether every frame of the range is allocated.
+ * @field: the child's bit field.
+ * @pos: first position, aligned to the order.
+ * @order: 0..LLF_FIELD_MAX_ORDER.
+ *
+ * Return: true if all bits of the range are set.
+ */
+bool llf_field_is_allocated(u64 *field, u32 pos, u32 order)
+{
+	u32 w = pos / WORD_BITS;
+	u32 count = order > 6 ? 1u << (order - 6) : 1;
+	u64 mask = range_mask(pos % WORD_BITS, order);
+	u32 i;
+
+	for (i = 0; i < count; i++)
+		if ((llf_load(&field[w + i]) & mask) != mask)
 			return false;
 	return true;
 }

@@ -16,7 +16,10 @@
 int llf_field_alloc(u64 *field, u32 order, u32 hint, bool persist,
 		    u32 *pos);
 int llf_field_free(u64 *field, u32 pos, u32 order, bool persist);
+int llf_field_find_words(u64 *field, u32 order, u32 hint);
+bool llf_field_claim_words(u64 *field, u32 first, u32 order, bool persist);
 bool llf_field_is_free(u64 *field, u32 pos, u32 order);
+bool llf_field_is_allocated(u64 *field, u32 pos, u32 order);
 u32 llf_field_count_free(u64 *field);
 void llf_field_fill(u64 *field, bool allocated, bool persist);
 bool llf_field_all(u64 *field, bool allocated);

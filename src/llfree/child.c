@@ -41,7 +41,7 @@ void llf_child_put(u16 *child, u32 frames)
 
 /**
  * llf_child_take_huge() - allocate the whole child as one 2 MiB frame.
- * @child: the child entry.
+ * @child: the child entry (a pending intent is kept).
  * @zeroed: set to whether its contents were known zero.
  * @persist: write back the entry (the huge flag is persistent state).
  *
@@ -55,7 +55,8 @@ bool llf_child_take_huge(u16 *child, bool *zeroed, bool persist)
 		if (llf_child_is_huge(old) ||
 		    llf_child_free(old) != LLFREE_CHILD_FRAMES)
 			return false;
-	} while (!llf_cas(child, &old, (u16)LLF_CHILD_HUGE));
+	} while (!llf_cas(child, &old,
+			  (u16)(LLF_CHILD_HUGE | (old & LLF_CHILD_INTENT))));
 	if (persist)
 		llf_flush(child);
 	*zeroed = llf_child_is_zeroed(old);
@@ -105,4 +106,49 @@ bool llf_child_split(u16 *child, bool persist)
 	if (persist)
 		llf_flush(child);
 	return true;
+}
+
+/**
+ * llf_child_mark() - record the multi-part operation about to start here.
+ * @child: the child entry.
+ * @intent: LLF_INTENT_PAIR or llf_intent_words().
+ * @wait: spin while another operation holds the mark (frees must happen);
+ *	otherwise give up.
+ *
+ * Persistent mode only; the mark is written back before the operation's
+ * first store so that recovery can finish or undo it as a whole.
+ *
+ * Return: true once marked.
+ */
+bool llf_child_mark(u16 *child, u32 intent, bool wait)
+{
+	u16 old = llf_load(child);
+
+	for (;;) {
+		if (old & LLF_CHILD_INTENT) {
+			if (!wait)
+				return false;
+			llf_relax();
+			old = llf_load(child);
+			continue;
+		}
+		if (llf_cas(child, &old,
+			    (u16)(old | intent << LLF_CHILD_INTENT_SHIFT)))
+			break;
+	}
+	llf_flush(child);
+	return true;
+}
+
+/**
+ * llf_child_unmark() - the marked operation is complete.
+ * @child: the child entry.
+ */
+void llf_child_unmark(u16 *child)
+{
+	u16 old = llf_load(child);
+
+	while (!llf_cas(child, &old, (u16)(old & ~LLF_CHILD_INTENT)))
+		;
+	llf_flush(child);
 }

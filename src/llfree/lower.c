@@ -85,6 +85,34 @@ static void init_child(struct llfree *self, u64 child,
 	}
 }
 
+/*
+ * Make an operation that a crash interrupted whole, following the part it
+ * changes first: the first word of a word group, the first child of a pair.
+ */
+static void finish_intent(struct llfree *self, u64 child)
+{
+	u32 intent = llf_child_intent(self->child[child]);
+	u64 *field = field_of(self, child);
+	u32 i;
+
+	if (intent == LLF_INTENT_PAIR) {
+		u64 next = child + 1;
+
+		if (llf_child_is_huge(self->child[child]) &&
+		    next < self->children &&
+		    !llf_child_is_huge(self->child[next]) &&
+		    llf_field_all(field_of(self, next), false))
+			self->child[next] = LLF_CHILD_HUGE;
+	} else if (intent) {
+		u32 first = llf_intent_first_word(intent);
+		u64 value = field[first];
+
+		for (i = 1; i < llf_intent_word_count(intent); i++)
+			field[first + i] = value;
+	}
+	self->child[child] &= ~LLF_CHILD_INTENT;
+}
+
 /**
  * llf_lower_init() - initialise or recover the lower level.
  * @self: the allocator, with frames, children and buffers set.
@@ -94,10 +122,41 @@ void llf_lower_init(struct llfree *self, enum llfree_init_mode mode)
 {
 	u64 c;
 
+	if (mode == LLFREE_INIT_RECOVER)
+		for (c = 0; c < self->children; c++)
+			finish_intent(self, c);
 	for (c = 0; c < self->children; c++)
 		init_child(self, c, mode);
 	if (self->persistent)
 		llf_fence();
+}
+
+/*
+ * Persistent orders 7 and 8: the child's mark names the word group before
+ * its first word is written, so recovery can make the claim whole.
+ */
+static int alloc_words_marked(struct llfree *self, u64 child, u64 hint,
+			      u32 order, u32 *pos)
+{
+	u64 *field = field_of(self, child);
+	u16 *entry = &self->child[child];
+	u32 tries;
+
+	for (tries = 0; tries < LLF_FIELD_WORDS; tries++) {
+		int first = llf_field_find_words(field, order, hint);
+		bool claimed;
+
+		if (first < 0 ||
+		    !llf_child_mark(entry, llf_intent_words(first, order), false))
+			return -LLFREE_ENOMEM;
+		claimed = llf_field_claim_words(field, first, order, true);
+		llf_child_unmark(entry);
+		if (claimed) {
+			*pos = first * 64;
+			return 0;
+		}
+	}
+	return -LLFREE_ENOMEM;
 }
 
 static int alloc_small(struct llfree *self, u64 child, u64 hint, u32 order,
@@ -105,15 +164,20 @@ static int alloc_small(struct llfree *self, u64 child, u64 hint, u32 order,
 {
 	u32 frames = 1u << order;
 	u32 pos;
+	int ret;
 
 	if (!llf_child_take(&self->child[child], frames))
 		return -LLFREE_ENOMEM;
-	if (llf_field_alloc(field_of(self, child), order,
-			    hint % LLFREE_CHILD_FRAMES, self->persistent,
-			    &pos)) {
+	hint %= LLFREE_CHILD_FRAMES;
+	if (self->persistent && order > 6)
+		ret = alloc_words_marked(self, child, hint, order, &pos);
+	else
+		ret = llf_field_alloc(field_of(self, child), order, hint,
+				      self->persistent, &pos);
+	if (ret) {
 		/* Enough frames, but not aligned together: give them back. */
 		llf_child_put(&self->child[child], frames);
-		return -LLFREE_ENOMEM;
+		return ret;
 	}
 	out->frame = child * LLFREE_CHILD_FRAMES + pos;
 	out->zeroed = false;
@@ -130,17 +194,32 @@ static bool child_has_zeroed(struct llfree *self, u64 child, u32 count)
 	return true;
 }
 
+static bool child_entirely_free(struct llfree *self, u64 child)
+{
+	return (llf_load(&self->child[child]) & ~LLF_CHILD_ZEROED) ==
+	       LLFREE_CHILD_FRAMES;
+}
+
 /*
  * Order 9 is one child, order 10 two aligned children; if the second one is
- * gone, the first is released again with its zeroed flag intact.
+ * gone, the first is released again with its zeroed flag intact. In
+ * persistent mode the first child of a pair carries a mark from before the
+ * first change until after the last, and recovery completes the pair.
  */
 static int alloc_huge(struct llfree *self, u64 child, u32 count,
 		      struct llfree_frame *out)
 {
+	bool marked = self->persistent && count > 1;
 	bool zeroed[2];
 	u32 i;
 
 	if (child + count > self->children)
+		return -LLFREE_ENOMEM;
+	for (i = 0; i < count; i++)
+		if (!child_entirely_free(self, child + i))
+			return -LLFREE_ENOMEM;
+	if (marked &&
+	    !llf_child_mark(&self->child[child], LLF_INTENT_PAIR, false))
 		return -LLFREE_ENOMEM;
 	for (i = 0; i < count; i++) {
 		if (!llf_child_take_huge(&self->child[child + i], &zeroed[i],
@@ -148,6 +227,9 @@ static int alloc_huge(struct llfree *self, u64 child, u32 count,
 			break;
 	}
 	if (i < count) {
+		if (marked && !i)
+			llf_child_unmark(&self->child[child]);
+		/* Putting back the first child also drops its mark. */
 		while (i--)
 			llf_child_put_huge(&self->child[child + i], zeroed[i],
 					   self->persistent);
@@ -156,6 +238,8 @@ static int alloc_huge(struct llfree *self, u64 child, u32 count,
 	for (i = 0; i < count; i++)
 		llf_field_fill(field_of(self, child + i), true,
 			       self->persistent);
+	if (marked)
+		llf_child_unmark(&self->child[child]);
 	out->frame = child * LLFREE_CHILD_FRAMES;
 	out->zeroed = zeroed[0] && (count < 2 || zeroed[1]);
 	return 0;
@@ -231,21 +315,45 @@ static int check_huge_free(struct llfree *self, u64 child, u32 count)
 	return clear == count ? -LLFREE_ENOTALLOC : -LLFREE_EPARTIAL;
 }
 
+/* Last child first: freeing the marked first child completes the pair. */
 static int free_huge(struct llfree *self, u64 child, u32 count, bool zeroed)
 {
+	bool marked = self->persistent && count > 1;
 	u32 i;
 	int ret = check_huge_free(self, child, count);
 
 	if (ret)
 		return ret;
-	for (i = 0; i < count; i++) {
+	if (marked)
+		llf_child_mark(&self->child[child], LLF_INTENT_PAIR, true);
+	for (i = count; i-- > 0;) {
 		llf_field_fill(field_of(self, child + i), false,
 			       self->persistent);
 		if (llf_child_put_huge(&self->child[child + i], zeroed,
-				       self->persistent))
+				       self->persistent)) {
+			if (marked && i)
+				llf_child_unmark(&self->child[child]);
 			return -LLFREE_EPARTIAL;
+		}
 	}
 	return 0;
+}
+
+/* Persistent orders 7 and 8 free under the child's mark, like allocation. */
+static int free_small(struct llfree *self, u64 child, u32 pos, u32 order)
+{
+	u64 *field = field_of(self, child);
+	int ret;
+
+	/* A free that will be refused must not leave a mark to recover. */
+	if (!self->persistent || order <= 6 ||
+	    !llf_field_is_allocated(field, pos, order))
+		return llf_field_free(field, pos, order, self->persistent);
+	llf_child_mark(&self->child[child], llf_intent_words(pos / 64, order),
+		       true);
+	ret = llf_field_free(field, pos, order, true);
+	llf_child_unmark(&self->child[child]);
+	return ret;
 }
 
 /**
@@ -271,8 +379,7 @@ int llf_lower_free(struct llfree *self, u64 frame, u32 order, u32 flags)
 
 	if (llf_child_is_huge(llf_load(&self->child[child])))
 		llf_child_split(&self->child[child], self->persistent);
-	ret = llf_field_free(field_of(self, child), frame % LLFREE_CHILD_FRAMES,
-			     order, self->persistent);
+	ret = free_small(self, child, frame % LLFREE_CHILD_FRAMES, order);
 	if (!ret)
 		llf_child_put(&self->child[child], 1u << order);
 	return ret;
