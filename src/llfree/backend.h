@@ -25,6 +25,8 @@
  * @alloc: the allocator; frames outside owned chunks stay allocated in it.
  * @owned: one bit per chunk of the span: donated to this instance.
  * @chunks: number of owned chunks.
+ * @exhausted: orders LLFree could not serve since the last free; the hook
+ *	asks for every allocation in every zone, so declining must be cheap.
  * @meta: metadata buffers of @alloc.
  */
 struct llfree_zone {
@@ -33,6 +35,7 @@ struct llfree_zone {
 	struct llfree alloc;
 	unsigned long *owned;
 	unsigned long chunks;
+	unsigned long exhausted;
 	struct llfree_meta meta;
 };
 
