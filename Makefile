@@ -1,0 +1,154 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Targets for people; the kernel build itself reads Kbuild. `make help` lists
+# them. Everything generated goes to build/ (caches to ~/.cache/llfree-morsel).
+
+SHELL := /bin/bash
+MAKEFLAGS += --no-print-directory
+.DEFAULT_GOAL := modules
+.SUFFIXES:
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+# --------------------------------------------------------------- kernel module
+# Never `uname -r`: the kernel we build for need not be the running one (DKMS,
+# chroots, CI). Without KERNELRELEASE or KDIR, take the newest installed headers.
+KERNELRELEASE ?= $(notdir $(patsubst %/build,%,$(shell ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n 1)))
+KDIR ?= /lib/modules/$(KERNELRELEASE)/build
+
+# The module is built from a copy of its sources, one per kernel, so that
+# several kernels can be built side by side and the checkout stays clean (it
+# is also the source of the KUnit kernel tree).
+KMOD_OUT ?= build/kmod/$(notdir $(realpath $(KDIR)))
+
+.PHONY: modules
+modules:
+	$(Q)test -f $(KDIR)/include/config/auto.conf || { echo "no prepared kernel build tree at" \
+		"'$(KDIR)': set KDIR= or KERNELRELEASE= (make deps installs headers)" >&2; exit 1; }
+	$(Q)mkdir -p $(KMOD_OUT)
+	$(Q)rsync -a -m --delete --include='*/' --include='*.[ch]' --include=Kbuild \
+		--exclude='*' Kbuild include src kunit $(KMOD_OUT)/
+	$(Q)scripts/kbuild-lock.sh $(MAKE) -C $(KDIR) M=$(abspath $(KMOD_OUT)) CONFIG_LLFREE=m modules
+	@echo "built $(KMOD_OUT)/llfree.ko"
+
+# Both Debian header versions we support, default Kconfig values and the other
+# extreme; W=1 and zero warnings required.
+.PHONY: modules-check
+modules-check:
+	$(Q)scripts/modules-check.sh
+
+# ------------------------------------------------------------------ user space
+# The allocator core and its tests as plain programs, for every compiler and
+# sanitizer variant: build/<cc>/<variant>/.
+CCS ?= gcc clang
+VARIANTS ?= plain asan tsan
+
+USER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude -Isrc/llfree \
+	-Itools/llfree -pthread -MMD -MP
+SAN_plain :=
+SAN_asan := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+SAN_tsan := -fsanitize=thread
+
+CORE_SRCS := $(addprefix src/llfree/,bitfield.c child.c lower.c tree.c local.c llfree.c) \
+	tools/llfree/flush_hook.c
+TEST_PROGS := $(patsubst tools/llfree/%.c,%,$(wildcard tools/llfree/test_*.c))
+# The layer suites are written once for KUnit and also run here through the
+# shim; the concurrency suite needs kthreads and stays in the kernel.
+KUNIT_USER_SRCS := $(foreach f,$(wildcard kunit/llfree_*_test.c),$(if $(findstring concurrency,$(f)),,$(f))) \
+	tools/llfree/kunit_shim.c
+TOOL_PROGS := $(patsubst tools/llfree/%.c,%,$(wildcard tools/llfree/demo.c tools/llfree/bench.c))
+# What `make test-user` runs in every variant.
+USER_TESTS := $(TEST_PROGS) kunit_user
+
+# $(1) = compiler, $(2) = variant
+define user-variant
+build/$(1)/$(2)/obj/%.o: %.c
+	@mkdir -p $$(@D)
+	@echo "  CC      $$@"
+	$(Q)$(1) $(USER_CFLAGS) $(SAN_$(2)) $$(SHIM_CFLAGS) -c $$< -o $$@
+
+# Only the suites see the shim's <kunit/test.h> and <linux/slab.h>.
+$(KUNIT_USER_SRCS:%.c=build/$(1)/$(2)/obj/%.o): SHIM_CFLAGS := -Itools/llfree/shim-include
+
+build/$(1)/$(2)/libllfree.a: $(CORE_SRCS:%.c=build/$(1)/$(2)/obj/%.o)
+	@echo "  AR      $$@"
+	$(Q)rm -f $$@ && ar rcs $$@ $$^
+
+$(addprefix build/$(1)/$(2)/,$(TEST_PROGS) $(TOOL_PROGS)): build/$(1)/$(2)/%: \
+		build/$(1)/$(2)/obj/tools/llfree/%.o build/$(1)/$(2)/libllfree.a
+	@echo "  LD      $$@"
+	$(Q)$(1) -pthread $(SAN_$(2)) $$^ -lm -o $$@
+
+build/$(1)/$(2)/kunit_user: $(KUNIT_USER_SRCS:%.c=build/$(1)/$(2)/obj/%.o) \
+		build/$(1)/$(2)/libllfree.a
+	@echo "  LD      $$@"
+	$(Q)$(1) -pthread $(SAN_$(2)) $$^ -lm -o $$@
+
+.PHONY: user-$(1)-$(2)
+user-$(1)-$(2): $(addprefix build/$(1)/$(2)/,$(USER_TESTS) $(TOOL_PROGS))
+endef
+# gcc/plain always: demo and bench-user run from there.
+USER_BUILDS := $(sort gcc/plain $(foreach cc,$(CCS),$(foreach v,$(VARIANTS),$(cc)/$(v))))
+$(foreach b,$(USER_BUILDS),$(eval $(call user-variant,$(firstword $(subst /, ,$(b))),$(lastword $(subst /, ,$(b))))))
+-include $(shell find build -name '*.d' 2>/dev/null)
+
+.PHONY: user test-user demo bench-user
+user: $(foreach cc,$(CCS),$(foreach v,$(VARIANTS),user-$(cc)-$(v)))
+
+test-user:
+	$(Q)CCS="$(CCS)" VARIANTS="$(VARIANTS)" TESTS="$(USER_TESTS)" scripts/test-user.sh $(MAKE)
+
+# Installs what is missing first, like `make check`.
+demo:
+	$(Q)scripts/deps.sh
+	$(Q)$(MAKE) build/gcc/plain/demo
+	$(Q)build/gcc/plain/demo
+
+bench-user: build/gcc/plain/bench
+	$(Q)build/gcc/plain/bench $(BENCH_ARGS)
+
+# ------------------------------------------------------------------ the rest
+.PHONY: deps kunit checkpatch check clean help
+deps:
+	$(Q)scripts/deps.sh
+
+kunit:
+	$(Q)scripts/kunit.sh
+
+checkpatch:
+	$(Q)scripts/checkpatch.sh
+
+# Every step runs even if an earlier one failed; the summary decides.
+check:
+	$(Q)rm -rf build/check
+	$(Q)scripts/run-step.sh deps build/check/deps.log scripts/deps.sh || true
+	$(Q)$(MAKE) test-user || true
+	$(Q)$(MAKE) modules-check || true
+	$(Q)$(MAKE) checkpatch || true
+	$(Q)$(MAKE) kunit || true
+	$(Q)scripts/summary.sh build/check
+
+clean:
+	$(Q)rm -rf build
+	@# Leftovers of a direct `make -C KDIR M=$$PWD` (what DKMS does in its copy).
+	$(Q)find . -path ./.git -prune -o \( -name '*.o' -o -name '*.ko' -o -name '*.mod' \
+		-o -name '*.mod.c' -o -name '.*.cmd' \) -type f -print0 | xargs -0r rm -f
+	$(Q)rm -f Module.symvers modules.order
+
+help:
+	@echo 'make [modules]       build llfree.ko out of tree (KDIR=... or KERNELRELEASE=...,'
+	@echo '                     default: newest /lib/modules/*/build) into build/kmod/<kdir name>/'
+	@echo 'make demo            run the user-space allocator demo'
+	@echo 'make check           everything below; last line "N passed, N failed"'
+	@echo 'make deps            apt-get install missing build dependencies (root)'
+	@echo 'make user            build core + tests for CCS="$(CCS)" x VARIANTS="$(VARIANTS)"'
+	@echo 'make test-user       build and run the user-space tests, logs in build/check/'
+	@echo 'make bench-user      user-space benchmark (BENCH_ARGS=...)'
+	@echo 'make modules-check   build llfree.ko against Debian 6.12 and 6.1 headers, W=1'
+	@echo 'make checkpatch      checkpatch.pl on src/ include/ kunit/'
+	@echo 'make kunit           KUnit suites in a 6.12 kernel under QEMU (kunit.py)'
+	@echo 'make clean           remove build/ (kernel tree caches stay in ~/.cache/llfree-morsel)'
