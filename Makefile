@@ -96,14 +96,19 @@ USER_BUILDS := $(sort gcc/plain $(foreach cc,$(CCS),$(foreach v,$(VARIANTS),$(cc
 $(foreach b,$(USER_BUILDS),$(eval $(call user-variant,$(firstword $(subst /, ,$(b))),$(lastword $(subst /, ,$(b))))))
 -include $(shell find build -name '*.d' 2>/dev/null)
 
-.PHONY: user test-user demo bench-user
+.PHONY: user test-user demo demo-user bench-user
 user: $(foreach cc,$(CCS),$(foreach v,$(VARIANTS),user-$(cc)-$(v)))
 
 test-user:
 	$(Q)CCS="$(CCS)" VARIANTS="$(VARIANTS)" TESTS="$(USER_TESTS)" scripts/test-user.sh $(MAKE)
 
-# Installs what is missing first, like `make check`.
+# The hook kernel in QEMU with llfree.ko serving a workload. Like `make
+# check`, both demos install what is missing first.
 demo:
+	$(Q)scripts/vm/demo.sh
+
+# The allocator core alone, in user space.
+demo-user:
 	$(Q)scripts/deps.sh
 	$(Q)$(MAKE) build/gcc/plain/demo
 	$(Q)build/gcc/plain/demo
@@ -119,6 +124,16 @@ deps:
 kunit:
 	$(Q)scripts/kunit.sh
 
+# The hook test kernel under QEMU: llfree.ko serving real workloads with
+# 1, 2 and 4 vCPUs on 5- and 4-level paging (scripts/vm/).
+.PHONY: vm-test bench-kernel
+vm-test:
+	$(Q)STEP_TIMEOUT=3600 scripts/run-step.sh --expect-results vm-test build/check/vm-test.log scripts/vm/vm-test.sh
+	$(Q)grep -E '^(PASS|FAIL) ' build/check/vm-test.log | grep -v '^PASS ' || true
+
+bench-kernel:
+	$(Q)scripts/vm/bench-kernel.sh
+
 checkpatch:
 	$(Q)scripts/checkpatch.sh
 
@@ -130,6 +145,7 @@ check:
 	$(Q)$(MAKE) modules-check || true
 	$(Q)$(MAKE) checkpatch || true
 	$(Q)$(MAKE) kunit || true
+	$(Q)$(MAKE) vm-test || true
 	$(Q)scripts/summary.sh build/check
 
 clean:
@@ -142,7 +158,8 @@ clean:
 help:
 	@echo 'make [modules]       build llfree.ko out of tree (KDIR=... or KERNELRELEASE=...,'
 	@echo '                     default: newest /lib/modules/*/build) into build/kmod/<kdir name>/'
-	@echo 'make demo            run the user-space allocator demo'
+	@echo 'make demo            boot the hook kernel in QEMU, show llfree.ko serving a workload'
+	@echo 'make demo-user       the user-space allocator demo'
 	@echo 'make check           everything below; last line "N passed, N failed"'
 	@echo 'make deps            apt-get install missing build dependencies (root)'
 	@echo 'make user            build core + tests for CCS="$(CCS)" x VARIANTS="$(VARIANTS)"'
@@ -151,4 +168,6 @@ help:
 	@echo 'make modules-check   build llfree.ko against Debian 6.12 and 6.1 headers, W=1'
 	@echo 'make checkpatch      checkpatch.pl on src/ include/ kunit/'
 	@echo 'make kunit           KUnit suites in a 6.12 kernel under QEMU (kunit.py)'
+	@echo 'make vm-test         hook kernel in QEMU: llfree.ko under load, 1/2/4 vCPUs'
+	@echo 'make bench-kernel    LLFree vs buddy alloc_pages() benchmark in one boot'
 	@echo 'make clean           remove build/ (kernel tree caches stay in ~/.cache/llfree-morsel)'

@@ -427,7 +427,8 @@ void llfree_backend_summary(struct llfree_summary *sum)
 /**
  * llfree_backend_inspect() - validate or dump every instance.
  * @validate: run llfree_validate() (true) or llfree_dump() (false).
- * @print: receives the report lines, each instance introduced by its zone.
+ * @print: receives the report lines, each instance introduced by its zone;
+ *	may be NULL for validation.
  * @arg: passed to @print.
  *
  * Validation while allocations run may see counters in flight; it is exact
@@ -447,9 +448,13 @@ int llfree_backend_inspect(bool validate, llfree_print_fn print, void *arg)
 
 		if (!lz)
 			continue;
-		snprintf(line, sizeof(line), "node %d zone %s base pfn %#lx",
-			 zone_to_nid(lz->zone), lz->zone->name, lz->base_pfn);
-		print(arg, line);
+		if (print) {
+			snprintf(line, sizeof(line),
+				 "node %d zone %s base pfn %#lx",
+				 zone_to_nid(lz->zone), lz->zone->name,
+				 lz->base_pfn);
+			print(arg, line);
+		}
 		if (!validate)
 			llfree_dump(&lz->alloc, print, arg);
 		else if (llfree_validate(&lz->alloc, print, arg))
