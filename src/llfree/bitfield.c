@@ -248,6 +248,21 @@ int llf_field_free(u64 *field, u32 pos, u32 order, bool persist)
 	return 0;
 }
 
+/* Whether every bit of the range is set (@allocated) or clear. */
+static bool range_all(u64 *field, u32 pos, u32 order, bool allocated)
+{
+	u32 w = pos / WORD_BITS;
+	u32 count = order > 6 ? 1u << (order - 6) : 1;
+	u64 mask = range_mask(pos % WORD_BITS, order);
+	u64 want = allocated ? mask : 0;
+	u32 i;
+
+	for (i = 0; i < count; i++)
+		if ((llf_load(&field[w + i]) & mask) != want)
+			return false;
+	return true;
+}
+
 /**
  * llf_field_is_free() - whether every frame of the range is free.
  * @field: the child's bit field.
@@ -258,15 +273,7 @@ int llf_field_free(u64 *field, u32 pos, u32 order, bool persist)
  */
 bool llf_field_is_free(u64 *field, u32 pos, u32 order)
 {
-	u32 w = pos / WORD_BITS;
-	u32 count = order > 6 ? 1u << (order - 6) : 1;
-	u64 mask = range_mask(pos % WORD_BITS, order);
-	u32 i;
-
-	for (i = 0; i < count; i++)
-		if (llf_load(&field[w + i]) & mask)
-			return false;
-	return true;
+	return range_all(field, pos, order, false);
 }
 
 /**
@@ -279,15 +286,7 @@ bool llf_field_is_free(u64 *field, u32 pos, u32 order)
  */
 bool llf_field_is_allocated(u64 *field, u32 pos, u32 order)
 {
-	u32 w = pos / WORD_BITS;
-	u32 count = order > 6 ? 1u << (order - 6) : 1;
-	u64 mask = range_mask(pos % WORD_BITS, order);
-	u32 i;
-
-	for (i = 0; i < count; i++)
-		if ((llf_load(&field[w + i]) & mask) != mask)
-			return false;
-	return true;
+	return range_all(field, pos, order, true);
 }
 
 /**

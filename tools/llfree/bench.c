@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include <llfree/llfree.h>
+#include "tool_util.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -95,23 +96,13 @@ static u64 now_ns(void)
 	return (u64)ts.tv_sec * 1000000000ull + (u64)ts.tv_nsec;
 }
 
-static u64 xorshift64(u64 *state)
-{
-	u64 x = *state;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	*state = x;
-	return x;
-}
 
 static void shuffle(u64 *a, u64 n, u64 seed)
 {
 	u64 state = seed | 1;
 
 	for (u64 i = n; i > 1; i--) {
-		u64 j = xorshift64(&state) % i;
+		u64 j = next_rand(&state) % i;
 		u64 t = a[i - 1];
 
 		a[i - 1] = a[j];

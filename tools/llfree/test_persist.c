@@ -43,6 +43,7 @@
 
 #include <llfree/llfree.h>
 #include "platform.h"
+#include "tool_util.h"
 
 #if defined(__SANITIZE_THREAD__)
 #define PERSIST_TSAN 1
@@ -156,28 +157,7 @@ static void report(const char *name)
 	errors = 0;
 }
 
-static u64 next_rand(u64 *state)
-{
-	u64 x = *state;
 
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	*state = x;
-	return x;
-}
-
-static void *xalloc(size_t size)
-{
-	void *p = NULL;
-
-	if (posix_memalign(&p, LLFREE_META_ALIGN, size ? size : 1)) {
-		fprintf(stderr, "test_persist: out of memory\n");
-		exit(2);
-	}
-	memset(p, 0, size);
-	return p;
-}
 
 static void flush_hook(const void *addr)
 {

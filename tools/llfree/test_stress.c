@@ -41,6 +41,7 @@
 #include <time.h>
 
 #include <llfree/llfree.h>
+#include "tool_util.h"
 
 #if defined(__SANITIZE_THREAD__)
 #define STRESS_TSAN 1
@@ -145,16 +146,6 @@ static void fail_line(void *arg, const char *line)
 	fail("%s: validate: %s", (const char *)arg, line);
 }
 
-static u64 next_rand(u64 *state)
-{
-	u64 x = *state;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	*state = x;
-	return x;
-}
 
 static u64 now_ns(void)
 {
@@ -164,17 +155,6 @@ static u64 now_ns(void)
 	return (u64)ts.tv_sec * 1000000000ull + (u64)ts.tv_nsec;
 }
 
-static void *xalloc(size_t size)
-{
-	void *p = NULL;
-
-	if (posix_memalign(&p, LLFREE_META_ALIGN, size ? size : 1)) {
-		fprintf(stderr, "test_stress: out of memory\n");
-		exit(2);
-	}
-	memset(p, 0, size);
-	return p;
-}
 
 static u32 random_order(u64 *rng, u32 max)
 {
