@@ -16,11 +16,10 @@ smp=${1:-4}
 
 kout=$("$HERE/build-kernel.sh" "$HERE/bench-kernel.config")
 mkdir -p "$OUT/kbench"
-make -s -C "$REPO" modules KDIR="$kout" KMOD_OUT=build/bench-kernel/kmod >&2
 cp "$REPO/tools/kbench/Kbuild" "$REPO/tools/kbench/llfree_bench.c" "$OUT/kbench/"
 "$REPO/scripts/kbuild-lock.sh" make -s -C "$kout" M="$OUT/kbench" modules >&2
-"$HERE/initramfs.sh" "$OUT/bench.cpio.gz" "$REPO/tools/vm/bench-test.sh" \
-	"$OUT/kmod/llfree.ko" "$OUT/kbench/llfree_bench.ko"
+KERNEL_CONFIG=$HERE/bench-kernel.config "$HERE/image.sh" "$OUT" bench \
+	"$REPO/tools/vm/bench-test.sh" "$OUT/kbench/llfree_bench.ko" >/dev/null
 "$HERE/run.sh" bench "$kout/arch/x86/boot/bzImage" "$OUT/bench.cpio.gz" \
 	"$OUT/bench.log" --smp "$smp" --paging 5 --mem 4096 --timeout 1800 >&2 || {
 	echo "bench-kernel: the benchmark boot failed, see $OUT/bench.log" >&2

@@ -11,13 +11,7 @@ OUT=$REPO/build/demo
 
 "$REPO/scripts/deps.sh"
 echo "demo: building the hook kernel (cached after the first run) and llfree.ko" >&2
-kout=$("$HERE/build-kernel.sh")
-mkdir -p "$OUT"
-make -s -C "$REPO" modules KDIR="$kout" KMOD_OUT=build/demo/kmod >&2
-gcc -static -O2 -Wall -Wextra -Werror -pthread "$REPO/tools/vm/memstress.c" \
-	-o "$OUT/memstress"
-"$HERE/initramfs.sh" "$OUT/demo.cpio.gz" "$REPO/tools/vm/demo.sh" \
-	"$OUT/kmod/llfree.ko" "$OUT/memstress"
+kout=$("$HERE/image.sh" "$OUT" demo "$REPO/tools/vm/demo.sh")
 echo "demo: booting $(basename "$(dirname "$kout")")/$(basename "$kout") under QEMU (2 vCPUs, 2 GiB)" >&2
 status=0
 "$HERE/run.sh" demo "$kout/arch/x86/boot/bzImage" "$OUT/demo.cpio.gz" \

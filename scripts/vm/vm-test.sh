@@ -14,13 +14,7 @@ REPO=$(cd "$HERE/../.." && pwd -P)
 OUT=$REPO/build/vm
 CONFIGS=${1:-"1:5 2:4 4:5"}
 
-kout=$("$HERE/build-kernel.sh")
-mkdir -p "$OUT"
-make -s -C "$REPO" modules KDIR="$kout" KMOD_OUT=build/vm/kmod >&2
-gcc -static -O2 -Wall -Wextra -Werror -pthread "$REPO/tools/vm/memstress.c" \
-	-o "$OUT/memstress"
-"$HERE/initramfs.sh" "$OUT/llfree.cpio.gz" "$REPO/tools/vm/llfree-test.sh" \
-	"$OUT/kmod/llfree.ko" "$OUT/memstress"
+kout=$("$HERE/image.sh" "$OUT" llfree "$REPO/tools/vm/llfree-test.sh")
 
 status=0
 for cfg in $CONFIGS; do

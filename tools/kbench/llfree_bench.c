@@ -55,7 +55,7 @@ static void shuffle(struct page **pages, unsigned int count)
 {
 	unsigned int i;
 
-	for (i = count - 1; i > 0; i--)
+	for (i = count; i-- > 1;)
 		swap(pages[i], pages[get_random_u32_below(i + 1)]);
 }
 

@@ -8,9 +8,11 @@ D=/sys/kernel/debug/llfree
 show() {
 	echo "--- $1"
 	grep -E '^(Mem(Total|Free)|AnonHugePages):' /proc/meminfo
-	[ -d $S ] && for f in running managed free free_huge fallback; do
-		printf '%-10s %s\n' "$f" "$(cat $S/$f)"
-	done
+	if [ -d $S ]; then
+		for f in running managed free free_huge fallback; do
+			printf '%-10s %s\n' "$f" "$(cat $S/$f)"
+		done
+	fi
 }
 
 show "before loading llfree.ko"
