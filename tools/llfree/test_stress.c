@@ -180,41 +180,48 @@ static u32 random_flags(u64 *rng, u32 order)
 	       ((r & 8) ? LLFREE_ALLOC_ZEROED : 0);
 }
 
+/*
+ * Bits of shadow word frame / 64 covered by [frame, end); *next is where
+ * the following word's part starts.
+ */
+static u64 shadow_mask(u64 frame, u64 end, u64 *next)
+{
+	u64 bit = frame % 64;
+	u64 len = end - frame < 64 - bit ? end - frame : 64 - bit;
+
+	*next = frame + len;
+	return (len == 64 ? ~0ull : (1ull << len) - 1) << bit;
+}
+
 /* Mark [frame, frame + 2^order) held; any bit already set is a bug. */
 static void shadow_set(struct stress *s, u64 frame, u32 order)
 {
-	u64 end = frame + (1ull << order);
+	u64 end = frame + (1ull << order), next;
 
-	while (frame < end) {
-		u64 bit = frame % 64;
-		u64 len = end - frame < 64 - bit ? end - frame : 64 - bit;
-		u64 mask = (len == 64 ? ~0ull : (1ull << len) - 1) << bit;
+	for (; frame < end; frame = next) {
+		u64 mask = shadow_mask(frame, end, &next);
 		u64 old = atomic_fetch_or(&s->shadow[frame / 64], mask);
 
 		if (old & mask)
 			fail("frame %llu handed out twice (order %u block at %llu)",
-			     (unsigned long long)(frame - bit +
+			     (unsigned long long)(frame / 64 * 64 +
 						   __builtin_ctzll(old & mask)),
 			     order, (unsigned long long)(end - (1ull << order)));
-		frame += len;
 	}
 }
 
 static void shadow_clear(struct stress *s, u64 frame, u32 order)
 {
-	u64 end = frame + (1ull << order);
+	u64 end = frame + (1ull << order), next;
 
-	while (frame < end) {
-		u64 bit = frame % 64;
-		u64 len = end - frame < 64 - bit ? end - frame : 64 - bit;
-		u64 mask = (len == 64 ? ~0ull : (1ull << len) - 1) << bit;
+	for (; frame < end; frame = next) {
+		u64 mask = shadow_mask(frame, end, &next);
 		u64 old = atomic_fetch_and(&s->shadow[frame / 64], ~mask);
 
 		if ((old & mask) != mask)
 			fail("frame %llu freed but not held (lost track)",
-			     (unsigned long long)(frame - bit +
+			     (unsigned long long)(frame / 64 * 64 +
 						   __builtin_ctzll(~old & mask)));
-		frame += len;
 	}
 }
 
