@@ -94,7 +94,7 @@ endef
 # gcc/plain always: demo and bench-user run from there.
 USER_BUILDS := $(sort gcc/plain $(foreach cc,$(CCS),$(foreach v,$(VARIANTS),$(cc)/$(v))))
 $(foreach b,$(USER_BUILDS),$(eval $(call user-variant,$(firstword $(subst /, ,$(b))),$(lastword $(subst /, ,$(b))))))
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find build -name '*.d' -type f 2>/dev/null)
 
 .PHONY: user test-user demo demo-user bench-user
 user: $(foreach cc,$(CCS),$(foreach v,$(VARIANTS),user-$(cc)-$(v)))
