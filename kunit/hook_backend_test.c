@@ -8,6 +8,7 @@
 #include <kunit/test.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
+#include <linux/panic.h>
 #include <linux/vmstat.h>
 
 #include "backend.h"
@@ -168,12 +169,40 @@ static void hook_release_hands_over(struct kunit *test)
 	roundtrip(test, 0, GFP_KERNEL);
 }
 
+/*
+ * LLFREE_FAST_FREE: a tail page in a state the kernel's free checks reject
+ * (PG_private left set) no longer stops a high-order free of our frames, and
+ * the flag is still reset. With the checks, the block would be reported as a
+ * bad page and leaked instead of reaching LLFree.
+ */
+static void hook_fast_free_skips_tail_checks(struct kunit *test)
+{
+	bool tainted = test_taint(TAINT_BAD_PAGE);
+	struct llfree_counters before, after;
+	struct page *page;
+
+	if (!IS_ENABLED(CONFIG_LLFREE_FAST_FREE) || !IS_ENABLED(CONFIG_DEBUG_VM))
+		kunit_skip(test, "needs LLFREE_FAST_FREE and DEBUG_VM (page checks)");
+	start(test);
+	before = counters();
+	page = alloc_pages(GFP_KERNEL, 3);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	SetPagePrivate(page + 5);
+	__free_pages(page, 3);
+	after = counters();
+	KUNIT_EXPECT_EQ(test, after.free[3], before.free[3] + 1);
+	KUNIT_EXPECT_FALSE(test, PagePrivate(page + 5));
+	KUNIT_EXPECT_EQ(test, test_taint(TAINT_BAD_PAGE), tainted);
+	KUNIT_EXPECT_EQ(test, llfree_backend_inspect(true, NULL, NULL), 0);
+}
+
 static struct kunit_case hook_backend_cases[] = {
 	KUNIT_CASE(hook_start_keeps_memfree),
 	KUNIT_CASE(hook_serves_orders),
 	KUNIT_CASE(hook_split_page),
 	KUNIT_CASE(hook_fallback_when_empty),
 	KUNIT_CASE(hook_release_hands_over),
+	KUNIT_CASE(hook_fast_free_skips_tail_checks),
 	{}
 };
 

@@ -118,9 +118,23 @@ static bool backend_free(struct page *page, unsigned int order)
 	return true;
 }
 
+/*
+ * LLFREE_FAST_FREE: high-order frees of our frames skip the kernel's check
+ * of every tail page's struct page. LLFree still refuses a free that does
+ * not match its bits (order, alignment, allocation state).
+ */
+static bool backend_skip_tail_checks(struct page *page, unsigned int order)
+{
+	u64 frame;
+
+	return owner_of(page, &frame) != NULL;
+}
+
 static const struct page_backend_ops backend_ops = {
 	.alloc = backend_alloc,
 	.free = backend_free,
+	.skip_tail_checks = IS_ENABLED(CONFIG_LLFREE_FAST_FREE) ?
+			    backend_skip_tail_checks : NULL,
 };
 
 static void destroy_instance(struct llfree_zone *lz)
