@@ -33,7 +33,7 @@ modules:
 	$(Q)rsync -a -m --delete --include='*/' --include='*.[ch]' --include=Kbuild \
 		--exclude='*' Kbuild include src kunit $(KMOD_OUT)/
 	$(Q)scripts/kbuild-lock.sh $(MAKE) -C $(KDIR) M=$(abspath $(KMOD_OUT)) CONFIG_LLFREE=m modules
-	@echo "built $(KMOD_OUT)/llfree.ko"
+	@for ko in $(KMOD_OUT)/*.ko; do echo "built $$ko"; done
 
 # Both Debian header versions we support, default Kconfig values and the other
 # extreme; W=1 and zero warnings required.

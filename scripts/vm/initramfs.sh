@@ -17,6 +17,8 @@ BUSYBOX=/bin/busybox
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
+# mktemp -d makes it 0700: the guest's / must be searchable by other uids.
+chmod 755 "$root"
 mkdir -p "$root"/{bin,dev,proc,sys,tmp,test,mnt}
 cp "$BUSYBOX" "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"
