@@ -53,10 +53,13 @@ struct worker {
 
 static void shuffle(struct page **pages, unsigned int count)
 {
-	unsigned int i;
+	unsigned int i, j;
 
-	for (i = count; i-- > 1;)
-		swap(pages[i], pages[get_random_u32_below(i + 1)]);
+	for (i = count; i-- > 1;) {
+		/* Not inside swap(), which evaluates its arguments twice. */
+		j = get_random_u32_below(i + 1);
+		swap(pages[i], pages[j]);
+	}
 }
 
 static void run_workload(struct worker *w)
