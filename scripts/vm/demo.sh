@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # `make demo`: boot the hook kernel under QEMU with llfree.ko and show it
-# serving allocations (tools/vm/demo.sh runs in the guest).
+# serving allocations, then morsel.ko: a morsel created, loaded from a file,
+# published, and mapped by a second process (tools/vm/demo.sh in the guest).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -10,8 +11,11 @@ REPO=$(cd "$HERE/../.." && pwd -P)
 OUT=$REPO/build/demo
 
 "$REPO/scripts/deps.sh"
-echo "demo: building the hook kernel (cached after the first run) and llfree.ko" >&2
-kout=$("$HERE/image.sh" "$OUT" demo "$REPO/tools/vm/demo.sh")
+echo "demo: building the hook kernel (cached after the first run), llfree.ko," \
+	"morsel.ko and morselctl" >&2
+mkdir -p "$OUT"
+"$HERE/morsel-tools.sh" "$OUT/tools" >/dev/null
+kout=$("$HERE/image.sh" "$OUT" demo "$REPO/tools/vm/demo.sh" "$OUT/tools/morselctl")
 echo "demo: booting $(basename "$(dirname "$kout")")/$(basename "$kout") under QEMU (2 vCPUs, 2 GiB)" >&2
 status=0
 "$HERE/run.sh" demo "$kout/arch/x86/boot/bzImage" "$OUT/demo.cpio.gz" \

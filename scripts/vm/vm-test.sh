@@ -3,16 +3,21 @@
 #
 # `make vm-test`: build the hook test kernel, build llfree.ko against it as
 # DKMS would, pack the guest tests into an initramfs, and boot it under QEMU
-# TCG with 1, 2 and 4 vCPUs on 5- and 4-level paging. Prints PASS/FAIL lines
-# (the guest's, plus boot and dmesg verdicts per boot).
+# TCG with 1, 2 and 4 vCPUs on 5- and 4-level paging. Then the morsel tests
+# (tools/vm/morsel-test.sh: morsel.ko, morsel_test, morsel_random, morselctl)
+# in their own boots, on 5- and 4-level paging. Prints PASS/FAIL lines (the
+# guest's, plus boot and dmesg verdicts per boot).
 #
 # Usage: vm-test.sh [CONFIGS]   CONFIGS like "1:5 2:4 4:5" (vCPUs:paging levels)
+# MORSEL_CONFIGS (default "2:5 2:4"; empty: none), MORSEL_SECONDS (random
+# sequence per boot, default 45) and MORSEL_SEED (default: the clock).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 REPO=$(cd "$HERE/../.." && pwd -P)
 OUT=$REPO/build/vm
 CONFIGS=${1:-"1:5 2:4 4:5"}
+MORSEL_CONFIGS=${MORSEL_CONFIGS-"2:5 2:4"}
 
 kout=$("$HERE/image.sh" "$OUT" llfree "$REPO/tools/vm/llfree-test.sh")
 
@@ -23,4 +28,23 @@ for cfg in $CONFIGS; do
 		"$OUT/llfree.cpio.gz" "$OUT/llfree-smp$smp-l$paging.log" \
 		--smp "$smp" --paging "$paging" --mem 2048 || status=1
 done
+
+if [ -n "$MORSEL_CONFIGS" ]; then
+	if ! "$HERE/morsel-tools.sh" "$OUT/morsel-tools" >"$OUT/morsel-tools.list" ||
+		! mapfile -t tools <"$OUT/morsel-tools.list" ||
+		! "$HERE/image.sh" "$OUT" morsel "$REPO/tools/vm/morsel-test.sh" \
+			"${tools[@]}" >/dev/null; then
+		echo "FAIL vm.morsel.image: building the morsel tools or guest image failed"
+		exit 1
+	fi
+	seed=${MORSEL_SEED:-$(date +%s)}
+	for cfg in $MORSEL_CONFIGS; do
+		smp=${cfg%%:*} paging=${cfg##*:}
+		"$HERE/run.sh" "morsel-smp$smp-l$paging" "$kout/arch/x86/boot/bzImage" \
+			"$OUT/morsel.cpio.gz" "$OUT/morsel-smp$smp-l$paging.log" \
+			--smp "$smp" --paging "$paging" --mem 2048 --append \
+			"morsel_paging=$paging morsel_seconds=${MORSEL_SECONDS:-45} morsel_seed=$seed" ||
+			status=1
+	done
+fi
 exit $status

@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the morsel guest tests: PASS/FAIL lines, errno checks,
+ * touching memory that may fault, children, the global counters.
+ */
+#ifndef MORSEL_TEST_UTIL_H
+#define MORSEL_TEST_UTIL_H
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "libmorsel.h"
+
+#define KIB (1024ull)
+#define MIB (1024ull * KIB)
+#define GIB (1024ull * MIB)
+#define TIB (1024ull * GIB)
+#define PAGE 4096ull
+
+static int failures, passes;
+static int child_base;		/* failures inherited at fork */
+static const char *test_prefix = "morsel";
+
+static inline void __attribute__((format(printf, 3, 4)))
+check(bool ok, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ok) {
+		printf("PASS %s.%s\n", test_prefix, name);
+		passes++;
+	} else {
+		printf("FAIL %s.%s: ", test_prefix, name);
+		va_start(ap, fmt);
+		vprintf(fmt, ap);
+		va_end(ap);
+		printf("\n");
+		failures++;
+	}
+	fflush(stdout);
+}
+
+static inline const char *errname(int err)
+{
+	const char *s = err ? strerrorname_np(err) : "no error";
+
+	return s ? s : "?";
+}
+
+/* RET must be -1 (or MAP_FAILED) with errno WANT. */
+static inline void check_err(const char *name, long ret, int err, int want)
+{
+	check(ret == -1 && err == want, name, "want %s, got ret %ld errno %s",
+	      errname(want), ret, ret == -1 ? errname(err) : "-");
+}
+
+/* Like check_err with two acceptable errnos (where the ABI leaves room). */
+static inline void check_err2(const char *name, long ret, int err, int want1, int want2)
+{
+	check(ret == -1 && (err == want1 || err == want2), name,
+	      "want %s or %s, got ret %ld errno %s", errname(want1),
+	      errname(want2), ret, ret == -1 ? errname(err) : "-");
+}
+
+#define EXPECT_ERR(name, expr, want) do {			\
+		long __r;					\
+		errno = 0;					\
+		__r = (long)(expr);				\
+		check_err(name, __r, errno, want);		\
+	} while (0)
+#define EXPECT_ERR2(name, expr, want1, want2) do {		\
+		long __r;					\
+		errno = 0;					\
+		__r = (long)(expr);				\
+		check_err2(name, __r, errno, want1, want2);	\
+	} while (0)
+#define EXPECT_OK(name, expr) do {				\
+		long __r;					\
+		errno = 0;					\
+		__r = (long)(expr);				\
+		check(__r != -1, name, "failed: %s", errname(errno)); \
+	} while (0)
+
+/* ---- touching memory that may fault: returns 0 or the signal number */
+static __thread sigjmp_buf probe_jmp;
+static __thread volatile sig_atomic_t probe_active;
+
+static inline void probe_handler(int sig)
+{
+	if (probe_active) {
+		probe_active = 0;
+		siglongjmp(probe_jmp, sig);
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static inline void probe_init(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = probe_handler;
+	sa.sa_flags = SA_NODEFER;
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+}
+
+static int __attribute__((noinline, unused)) probe_read(const void *p, uint64_t *val)
+{
+	int sig = sigsetjmp(probe_jmp, 1);
+
+	if (sig)
+		return sig;
+	probe_active = 1;
+	*val = *(const volatile uint64_t *)p;
+	probe_active = 0;
+	return 0;
+}
+
+static int __attribute__((noinline, unused)) probe_write(void *p, uint64_t val)
+{
+	int sig = sigsetjmp(probe_jmp, 1);
+
+	if (sig)
+		return sig;
+	probe_active = 1;
+	*(volatile uint64_t *)p = val;
+	probe_active = 0;
+	return 0;
+}
+
+static inline const char *signame(int sig)
+{
+	return sig ? sigabbrev_np(sig) : "no signal";
+}
+
+/* ---- time, children */
+static inline double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static inline pid_t start_child(void)
+{
+	pid_t pid;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		perror("fork");
+		exit(2);
+	}
+	if (pid == 0)
+		child_base = failures;
+	return pid;
+}
+
+/* In a child: exit 1 if it failed a check (its lines are out already). */
+static inline void __attribute__((noreturn)) end_child(void)
+{
+	fflush(stdout);
+	_exit(failures > child_base ? 1 : 0);
+}
+
+/* Wait for a child and record how it ended. */
+static inline void wait_child(pid_t pid, const char *name)
+{
+	int status = 0;
+
+	if (waitpid(pid, &status, 0) != pid) {
+		check(false, name, "waitpid: %s", strerror(errno));
+		return;
+	}
+	if (WIFSIGNALED(status))
+		check(false, name, "child killed by %s", signame(WTERMSIG(status)));
+	else
+		check(WEXITSTATUS(status) == 0, name, "child exited with %d",
+		      WEXITSTATUS(status));
+}
+
+/* ---- the module's global counters */
+static const char *const counter_names[] = { "morsels", "pages", "tables", "attaches" };
+
+/* Wait (freeing is RCU-deferred) until every counter is zero. */
+static inline bool counters_zero(double timeout, char *why, size_t len)
+{
+	double end = now() + timeout;
+	long long v[4];
+
+	for (;;) {
+		bool zero = true;
+
+		for (int i = 0; i < 4; i++) {
+			v[i] = morsel_counter(counter_names[i]);
+			zero &= v[i] == 0;
+		}
+		if (zero)
+			return true;
+		if (now() > end)
+			break;
+		usleep(50000);
+	}
+	snprintf(why, len, "morsels %lld pages %lld tables %lld attaches %lld",
+		 v[0], v[1], v[2], v[3]);
+	return false;
+}
+
+/* xorshift64 */
+static inline uint64_t next_rand(uint64_t *state)
+{
+	uint64_t x = *state;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	*state = x;
+	return x;
+}
+
+#endif /* MORSEL_TEST_UTIL_H */

@@ -1,0 +1,104 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Guest side of the morsel part of `make vm-test` (busybox sh, from the
+# initramfs): load morsel.ko, run the functional tests (morsel_test), the
+# seeded random sequence (morsel_random), a morselctl round trip, check the
+# global counters are back at zero and that the module unloads and reloads.
+# The host (run.sh) fails the boot on any WARN/BUG/KASAN/lockdep report.
+#
+# Kernel command line (set by scripts/vm/vm-test.sh):
+#   morsel_paging=4|5    the paging mode this boot must have
+#   morsel_seconds=N     how long the random sequence runs (default 60)
+#   morsel_seed=N        its seed (default: from the clock; printed)
+S=/sys/kernel/mm/morsel
+D=/sys/kernel/debug/morsel
+
+pass() { echo "PASS $1"; }
+fail() { echo "FAIL $1: $2"; }
+arg() { tr ' ' '\n' </proc/cmdline | sed -n "s/^$1=//p"; }
+counters() {
+	for c in morsels pages tables attaches; do
+		printf '%s=%s ' "$c" "$(cat $S/$c 2>/dev/null)"
+	done
+}
+# All four counters zero (freeing waits for an RCU grace period: retry).
+counters_zero() {
+	i=0
+	while [ $i -lt 50 ]; do
+		[ "$(counters)" = "morsels=0 pages=0 tables=0 attaches=0 " ] && return 0
+		sleep 0.2
+		i=$((i + 1))
+	done
+	return 1
+}
+
+paging=$(arg morsel_paging)
+seconds=$(arg morsel_seconds)
+seed=$(arg morsel_seed)
+[ -n "$seconds" ] || seconds=60
+[ -n "$seed" ] || seed=$(date +%s)
+
+if insmod ./morsel.ko; then
+	pass morsel.load
+else
+	fail morsel.load "insmod failed"
+	exit 1
+fi
+dmesg | grep 'morsel' | tail -3
+[ -c /dev/morsel ] && pass morsel.device || fail morsel.device "no /dev/morsel"
+ls -l /dev/morsel
+[ -d $S ] && [ -f $D/list ] && pass morsel.sysfs-debugfs ||
+	fail morsel.sysfs-debugfs "missing $S or $D/list"
+counters_zero && pass morsel.counters-idle || fail morsel.counters-idle "$(counters)"
+
+./morsel_test ${paging:+--paging $paging}
+echo "morsel-test: counters after morsel_test: $(counters)"
+./morsel_random "$seconds" "$seed"
+echo "morsel-test: counters after morsel_random: $(counters)"
+
+# morselctl: a published morsel outlives the command that made it.
+printf 'hello from a file, loaded into a morsel\n' >/tmp/morselctl.in
+out=$(./morselctl create -w -p ctl-test -m 0644 -L /tmp/morselctl.in 2M 2>&1)
+rc=$?
+echo "$out"
+if [ $rc = 0 ] && echo "$out" | grep -q 'loaded 40 bytes'; then
+	pass morsel.ctl-create
+else
+	fail morsel.ctl-create "rc $rc"
+fi
+info=$(./morselctl info ctl-test)
+echo "$info"
+echo "$info" | grep -q '^name *ctl-test$' && echo "$info" | grep -q '^pages *1 ' &&
+	echo "$info" | grep -q '^attaches *0$' && pass morsel.ctl-info ||
+	fail morsel.ctl-info "unexpected info"
+./morselctl list
+./morselctl list | grep -q 'ctl-test' && pass morsel.ctl-list || fail morsel.ctl-list "name not listed"
+got=$(./morselctl dump ctl-test 0 40)
+[ "$got" = "hello from a file, loaded into a morsel" ] && pass morsel.ctl-dump ||
+	fail morsel.ctl-dump "read '$got'"
+./morselctl create -p ctl-test 4K 2>/dev/null
+[ $? = 1 ] && pass morsel.ctl-name-taken || fail morsel.ctl-name-taken "duplicate name not refused"
+./morselctl info no-such-morsel 2>/dev/null
+[ $? = 1 ] && pass morsel.ctl-missing || fail morsel.ctl-missing "missing name not exit 1"
+./morselctl bogus 2>/dev/null
+[ $? = 2 ] && pass morsel.ctl-usage || fail morsel.ctl-usage "bad command not exit 2"
+./morselctl destroy ctl-test && pass morsel.ctl-destroy || fail morsel.ctl-destroy "failed"
+./morselctl info ctl-test 2>/dev/null && fail morsel.ctl-gone "still there after destroy" ||
+	pass morsel.ctl-gone
+
+counters_zero && pass morsel.counters-final || fail morsel.counters-final "$(counters)"
+cat $D/list
+
+if rmmod morsel; then
+	pass morsel.rmmod
+else
+	fail morsel.rmmod "rmmod refused"
+fi
+[ -e /dev/morsel ] && fail morsel.unloaded "/dev/morsel still there" || pass morsel.unloaded
+if insmod ./morsel.ko && ./morselctl create -p reload 4K >/dev/null &&
+	./morselctl destroy reload && rmmod morsel; then
+	pass morsel.reload
+else
+	fail morsel.reload "second load/use/unload failed"
+fi
