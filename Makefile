@@ -116,6 +116,35 @@ demo-user:
 bench-user: build/gcc/plain/bench
 	$(Q)build/gcc/plain/bench $(BENCH_ARGS)
 
+# --------------------------------------------------------------- morsel tools
+# libmorsel, morselctl and the morsel guest tests/benchmark for the host, for
+# every compiler in CCS: build/tools/<cc>/ (docs/morselctl.md). The guest
+# gets static builds from scripts/vm/morsel-tools.sh.
+MORSEL_PROGS := morselctl morsel_test morsel_random morsel_bench
+MORSEL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -pthread -Iinclude/uapi -Itools/morsel
+MORSEL_DEPS := tools/morsel/libmorsel.c $(wildcard tools/morsel/*.h) include/uapi/linux/morsel.h
+
+define morsel-tools
+build/tools/$(1)/libmorsel.a: $$(MORSEL_DEPS)
+	@mkdir -p $$(@D)
+	@echo "  AR      $$@"
+	$(Q)$(1) $(MORSEL_CFLAGS) -c tools/morsel/libmorsel.c -o $$(@D)/libmorsel.o
+	$(Q)rm -f $$@ && ar rcs $$@ $$(@D)/libmorsel.o
+
+build/tools/$(1)/%: tools/morsel/%.c build/tools/$(1)/libmorsel.a $$(MORSEL_DEPS)
+	@echo "  CCLD    $$@"
+	$(Q)$(1) $(MORSEL_CFLAGS) $$< build/tools/$(1)/libmorsel.a -o $$@
+endef
+$(foreach cc,$(CCS),$(eval $(call morsel-tools,$(cc))))
+
+.PHONY: tools bench-morsel
+tools: $(foreach cc,$(CCS),$(addprefix build/tools/$(cc)/,libmorsel.a $(MORSEL_PROGS)))
+
+# Morsel attach vs memfd mmap+populate (4 KiB, THP) in one boot of the
+# non-debug hook kernel; BENCH_GIB=1,6.82 BENCH_MEM=10240 (MiB).
+bench-morsel:
+	$(Q)scripts/vm/bench-morsel.sh "$(BENCH_GIB)" "$(or $(BENCH_MEM),10240)"
+
 # ------------------------------------------------------------------ the rest
 .PHONY: deps kunit checkpatch check clean help
 deps:
@@ -137,15 +166,41 @@ bench-kernel:
 checkpatch:
 	$(Q)scripts/checkpatch.sh
 
+# ------------------------------------------------------------------ packaging
+# VERSION is the one version; scripts/pkg/check-version.sh checks the rest.
+# Results in build/pkg/. KERNEL_CONFIG=test (default: the small test kernel,
+# cached) | debian (Debian's own config: a daily-driver hook kernel, hours)
+# | a .config file; KERNEL_LOCALVERSION appends to the release.
+KERNEL_CONFIG ?= test
+KERNEL_LOCALVERSION ?=
+.PHONY: deb rpm kernel-deb test-pkg
+deb:
+	$(Q)scripts/pkg/build-deb.sh
+
+rpm:
+	$(Q)scripts/pkg/build-rpm.sh
+
+kernel-deb:
+	$(Q)scripts/pkg/kernel-deb.sh --config $(KERNEL_CONFIG) --out build/pkg/kernel \
+		$(if $(KERNEL_LOCALVERSION),--localversion $(KERNEL_LOCALVERSION))
+
+# Build, lint and install the packages: Debian 12 root (apt, DKMS, kernel
+# upgrade, stock kernel skipped, purge, modprobe in QEMU) and dnf --installroot.
+test-pkg:
+	$(Q)STEP_TIMEOUT=3600 scripts/run-step.sh --expect-results test-pkg build/check/test-pkg.log scripts/pkg/test-pkg.sh
+	$(Q)grep -E '^(PASS|FAIL) |^test-pkg: \[|^test-pkg: total' build/check/test-pkg.log | grep -v '^PASS ' || true
+
 # Every step runs even if an earlier one failed; the summary decides.
 check:
 	$(Q)rm -rf build/check
 	$(Q)scripts/run-step.sh deps build/check/deps.log scripts/deps.sh || true
 	$(Q)$(MAKE) test-user || true
 	$(Q)$(MAKE) modules-check || true
+	$(Q)scripts/run-step.sh tools build/check/tools.log $(MAKE) tools || true
 	$(Q)$(MAKE) checkpatch || true
 	$(Q)$(MAKE) kunit || true
 	$(Q)$(MAKE) vm-test || true
+	$(Q)$(MAKE) test-pkg || true
 	$(Q)scripts/summary.sh build/check
 
 clean:
@@ -170,4 +225,9 @@ help:
 	@echo 'make kunit           KUnit suites in a 6.12 kernel under QEMU (kunit.py)'
 	@echo 'make vm-test         hook kernel in QEMU: llfree.ko under load, 1/2/4 vCPUs'
 	@echo 'make bench-kernel    LLFree vs buddy alloc_pages() benchmark in one boot'
+	@echo 'make tools           libmorsel, morselctl, morsel tests/benchmark into build/tools/<cc>/'
+	@echo 'make bench-morsel    morsel attach vs memfd mmap+populate in one boot (BENCH_GIB=1,6.82)'
+	@echo 'make deb | rpm       llfree-morsel-dkms .deb (lintian) / .rpm (rpmlint) into build/pkg/'
+	@echo 'make kernel-deb      hook-kernel linux-image/linux-headers .debs (KERNEL_CONFIG=test|debian|FILE)'
+	@echo 'make test-pkg        install the packages: Debian 12 root + QEMU, dnf --installroot'
 	@echo 'make clean           remove build/ (kernel tree caches stay in ~/.cache/llfree-morsel)'

@@ -1,0 +1,47 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make deb`: build llfree-morsel-dkms_<version>_all.deb with
+# `dpkg-buildpackage -us -uc -b` from a copy of the packaging inputs under
+# build/pkg/deb/ (dpkg-buildpackage writes its results into the parent of the
+# source directory, which must not be the checkout's parent), then run
+# lintian on it. Results: build/pkg/*.deb, build/pkg/lintian.txt.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
+cd "$REPO"
+ver=$(cat VERSION)
+out=build/pkg
+work=$out/deb
+src=$work/llfree-morsel-$ver
+
+scripts/pkg/check-version.sh >/dev/null || { scripts/pkg/check-version.sh; exit 1; }
+for t in dpkg-buildpackage dh dh_dkms lintian; do
+	command -v "$t" >/dev/null || { echo "build-deb: $t missing (make deps)" >&2; exit 1; }
+done
+
+rm -rf "$work"
+mkdir -p "$src/scripts/pkg"
+cp -a debian dkms.conf Kbuild Kconfig VERSION COPYING README.md include src kunit "$src/"
+cp -a scripts/pkg/dkms-tree.sh scripts/pkg/kernel-hook.sh "$src/scripts/pkg/"
+(cd "$src" && dpkg-buildpackage -us -uc -b) >"$work/build.log" 2>&1 || {
+	tail -n 30 "$work/build.log" >&2
+	echo "build-deb: dpkg-buildpackage failed, see $work/build.log" >&2
+	exit 1
+}
+# Default profile; errors and warnings fail (info and pedantic tags would be
+# listed but do not count). As root, lintian runs as nobody: it warns when
+# run with root privileges.
+run=()
+[ "$(id -u)" -eq 0 ] && run=(runuser -u nobody --)
+chmod -R a+rX "$work"
+lrc=0
+(cd "$work" && HOME=/tmp "${run[@]}" lintian --fail-on error,warning ./*.changes) >"$work/lintian.txt" 2>&1 || lrc=$?
+
+rm -f "$out"/llfree-morsel-dkms_*.deb
+mv "$work"/*.deb "$work/lintian.txt" "$out/"
+deb=$(ls "$out"/llfree-morsel-dkms_"$ver"_all.deb)
+echo "build-deb: $deb"
+echo "build-deb: lintian exit $lrc, $(wc -l <"$out/lintian.txt") lines of output (build/pkg/lintian.txt)"
+cat "$out/lintian.txt"
+exit "$lrc"
