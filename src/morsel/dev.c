@@ -257,8 +257,8 @@ static int morsel_ioc_publish(struct morsel *m, void __user *uarg)
  * @arg: user pointer to the argument
  *
  * Everything but INFO changes the morsel and needs a file opened for
- * writing (-EPERM otherwise); everything fails with -EIDRM once the
- * morsel is destroyed.
+ * writing (-EPERM otherwise); DESTROY also needs the owner (or
+ * CAP_FOWNER); everything fails with -EIDRM once the morsel is destroyed.
  *
  * Return: 0 or a negative errno.
  */
@@ -306,6 +306,12 @@ long morsel_fd_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		up_write(&m->rwsem);
 		return ret;
 	case MORSEL_IOC_DESTROY:
+		/* It also takes the name away: same rule as UNPUBLISH. */
+		if (!uid_eq(current_fsuid(), m->uid) && !capable(CAP_FOWNER)) {
+			pr_info_ratelimited("morsel: %u: only its owner may destroy it\n",
+					    m->id);
+			return -EPERM;
+		}
 		return morsel_destroy(m);
 	default:
 		return morsel_ioc_publish(m, uarg);

@@ -154,8 +154,10 @@ int morsel_create_check(const struct morsel_create *arg, bool l5)
 	if (!arg->length || !PAGE_ALIGNED(arg->length) ||
 	    arg->length > morsel_span(arg->level))
 		return -EINVAL;
+	/* Address 0 is below mmap_min_addr: nobody could attach there. */
 	if (arg->flags & MORSEL_F_FIXED_ADDR)
-		return morsel_addr_ok(arg->level, arg->fixed_addr, l5) ? 0 : -EINVAL;
+		return arg->fixed_addr &&
+		       morsel_addr_ok(arg->level, arg->fixed_addr, l5) ? 0 : -EINVAL;
 	return arg->fixed_addr ? -EINVAL : 0;
 }
 
