@@ -32,11 +32,16 @@ cp -a scripts/pkg/dkms-tree.sh scripts/pkg/kernel-hook.sh "$src/scripts/pkg/"
 # Default profile; errors and warnings fail (info and pedantic tags would be
 # listed but do not count). As root, lintian runs as nobody: it warns when
 # run with root privileges.
+# The checkout's parents need not be searchable by nobody (mktemp -d is
+# 0700): lint copies in a directory of their own.
 run=()
 [ "$(id -u)" -eq 0 ] && run=(runuser -u nobody --)
-chmod -R a+rX "$work"
+lint=$(mktemp -d)
+trap 'rm -rf "$lint"' EXIT
+cp "$work"/*.changes "$work"/*.deb "$work"/*.buildinfo "$lint/"
+chmod -R a+rX "$lint"
 lrc=0
-(cd "$work" && HOME=/tmp "${run[@]}" lintian --fail-on error,warning ./*.changes) >"$work/lintian.txt" 2>&1 || lrc=$?
+(cd "$lint" && HOME=/tmp "${run[@]}" lintian --fail-on error,warning ./*.changes) >"$work/lintian.txt" 2>&1 || lrc=$?
 
 rm -f "$out"/llfree-morsel-dkms_*.deb
 mv "$work"/*.deb "$work/lintian.txt" "$out/"
