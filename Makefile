@@ -122,7 +122,8 @@ bench-user: build/gcc/plain/bench
 # gets static builds from scripts/vm/morsel-tools.sh.
 MORSEL_PROGS := morselctl morsel_test morsel_random morsel_bench
 MORSEL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -pthread -Iinclude/uapi -Itools/morsel
-MORSEL_DEPS := tools/morsel/libmorsel.c $(wildcard tools/morsel/*.h) include/uapi/linux/morsel.h
+MORSEL_DEPS := tools/morsel/libmorsel.c $(wildcard tools/morsel/*.h tools/include/*.h) \
+	include/uapi/linux/morsel.h
 
 define morsel-tools
 build/tools/$(1)/libmorsel.a: $$(MORSEL_DEPS)

@@ -9,17 +9,7 @@
 
 #include <llfree/llfree.h>
 
-/* xorshift64: fast, seedable, good enough to pick orders and victims. */
-static inline u64 next_rand(u64 *state)
-{
-	u64 x = *state;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	*state = x;
-	return x;
-}
+#include "../include/xorshift.h"
 
 /* Zeroed metadata buffer with the alignment llfree_init() requires. */
 static inline void *xalloc(size_t size)

@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../include/xorshift.h"
 #include "libmorsel.h"
 
 #define KIB (1024ull)
@@ -220,18 +221,6 @@ static inline bool counters_zero(double timeout, char *why, size_t len)
 	snprintf(why, len, "morsels %lld pages %lld tables %lld attaches %lld",
 		 v[0], v[1], v[2], v[3]);
 	return false;
-}
-
-/* xorshift64 */
-static inline uint64_t next_rand(uint64_t *state)
-{
-	uint64_t x = *state;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	*state = x;
-	return x;
 }
 
 #endif /* MORSEL_TEST_UTIL_H */
