@@ -101,7 +101,9 @@ static void morsel_badarg_mmap(struct kunit *test)
 	fmode_t rdwr = FMODE_READ | FMODE_WRITE;
 
 	KUNIT_EXPECT_EQ(test, morsel_mmap_check(&m, SZ_1G, SZ_1G, 0, rw, rdwr), 0);
-	KUNIT_EXPECT_EQ(test, morsel_mmap_check(&m, SZ_1G, SZ_1G, 0, ro, FMODE_READ), 0);
+	/* Writable leaves: no read-only attach, whatever the fd. */
+	KUNIT_EXPECT_EQ(test, morsel_mmap_check(&m, SZ_1G, SZ_1G, 0, ro, FMODE_READ), -EACCES);
+	KUNIT_EXPECT_EQ(test, morsel_mmap_check(&m, SZ_1G, SZ_1G, 0, ro, rdwr), -EACCES);
 	KUNIT_EXPECT_EQ(test, morsel_mmap_check(&m, SZ_1G, SZ_1G, 0, VM_READ | VM_WRITE, rdwr),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, morsel_mmap_check(&m, SZ_1G, SZ_1G, 1, rw, rdwr), -EINVAL);
@@ -117,7 +119,7 @@ static void morsel_badarg_mmap(struct kunit *test)
 	m.seals = MORSEL_SEAL_WRITE;
 	KUNIT_EXPECT_EQ(test, morsel_mmap_check(&m, 2ULL * SZ_1G, SZ_1G, 0, rw, rdwr), -EPERM);
 
-	/* PTE-table morsels cannot write-protect their link. */
+	/* The same at every level; sealed or read-only morsels attach read-only. */
 	m = (struct morsel){
 		.level = MORSEL_LEVEL_PTE,
 		.flags = MORSEL_F_WRITABLE,

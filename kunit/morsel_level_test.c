@@ -79,11 +79,6 @@ static void morsel_level_links(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, morsel_link_entry(MORSEL_LEVEL_PUD, false), MORSEL_LINK_PGD);
 	KUNIT_EXPECT_EQ(test, morsel_link_entry(MORSEL_LEVEL_PUD, true), MORSEL_LINK_P4D);
 	KUNIT_EXPECT_EQ(test, morsel_link_entry(MORSEL_LEVEL_P4D, true), MORSEL_LINK_PGD);
-
-	KUNIT_EXPECT_FALSE(test, morsel_ro_link_ok(MORSEL_LEVEL_PTE));
-	KUNIT_EXPECT_TRUE(test, morsel_ro_link_ok(MORSEL_LEVEL_PMD));
-	KUNIT_EXPECT_TRUE(test, morsel_ro_link_ok(MORSEL_LEVEL_PUD));
-	KUNIT_EXPECT_FALSE(test, morsel_ro_link_ok(MORSEL_LEVEL_P4D));
 }
 
 static void morsel_level_table_counts(struct kunit *test)

@@ -111,9 +111,9 @@ static void morsel_link_direct(struct kunit *test)
 			   PROT_READ | PROT_WRITE);
 	mmap_read_lock(t.mm);
 	down_read(&t.m->rwsem);
-	KUNIT_EXPECT_EQ(test, morsel_link(t.m, t.mm, t.addr, false), 0);
+	KUNIT_EXPECT_EQ(test, morsel_link(t.m, t.mm, t.addr), 0);
 	KUNIT_EXPECT_TRUE(test, morsel_linked(t.m, t.mm, t.addr));
-	KUNIT_EXPECT_EQ(test, morsel_link(t.m, t.mm, t.addr, false), 0);
+	KUNIT_EXPECT_EQ(test, morsel_link(t.m, t.mm, t.addr), 0);
 	up_read(&t.m->rwsem);
 	KUNIT_EXPECT_TRUE(test, morsel_unlink(t.m, t.mm, t.addr));
 	KUNIT_EXPECT_FALSE(test, morsel_unlink(t.m, t.mm, t.addr));
@@ -123,33 +123,66 @@ static void morsel_link_direct(struct kunit *test)
 	morsel_test_expect_counts(test, before);
 }
 
-/* A read-only attach of a writable PMD-table morsel: no RW in the PUD entry. */
-static void morsel_link_read_only(struct kunit *test)
+/* What follow_pfnmap_start() (KVM, VFIO) sees at the attach: writable? */
+static int morsel_test_pfnmap_writable(struct morsel_test_mm *t)
+{
+	struct follow_pfnmap_args args = { .address = t->addr };
+	int ret = -EFAULT;
+
+	mmap_read_lock(t->mm);
+	args.vma = find_vma(t->mm, t->addr);
+	if (args.vma && !follow_pfnmap_start(&args)) {
+		ret = args.writable;
+		follow_pfnmap_end(&args);
+	}
+	mmap_read_unlock(t->mm);
+	return ret;
+}
+
+/*
+ * Permissions are the leaves', at every level: a read-only attach needs
+ * read-only leaves, so what the kernel's leaf readers report is what the
+ * attach may do.
+ */
+static void morsel_link_permissions(struct kunit *test)
 {
 	struct morsel_test_counts before = morsel_test_counts();
-	struct morsel_test_mm t;
-	u32 __user *u;
-	pud_t *pud;
-	u32 v;
+	u32 top = morsel_l5() ? MORSEL_LEVEL_P4D : MORSEL_LEVEL_PUD;
+	u32 level;
 
-	morsel_test_attach(test, &t, MORSEL_LEVEL_PMD, MORSEL_F_WRITABLE,
-			   PROT_READ);
-	u = (u32 __user *)t.addr;
-	KUNIT_EXPECT_EQ(test, get_user(v, u), 0);
-	KUNIT_EXPECT_EQ(test, v, 0u);
-	KUNIT_EXPECT_NE(test, put_user(1u, u), 0);
-	KUNIT_ASSERT_TRUE(test, morsel_linked(t.m, t.mm, t.addr));
-	pud = pud_offset(p4d_offset(pgd_offset(t.mm, t.addr), t.addr), t.addr);
-	KUNIT_EXPECT_TRUE(test, pud_present(*pud));
-	KUNIT_EXPECT_FALSE(test, pud_val(*pud) & _PAGE_RW);
-	morsel_test_detach(test, &t);
+	for (level = MORSEL_LEVEL_PTE; level <= top; level++) {
+		struct morsel_test_mm t;
+		u32 __user *u;
+		u32 v;
+
+		morsel_test_attach(test, &t, level, MORSEL_F_WRITABLE,
+				   PROT_READ | PROT_WRITE);
+		u = (u32 __user *)t.addr;
+		KUNIT_EXPECT_EQ(test, put_user(7u, u), 0);
+		KUNIT_EXPECT_EQ(test, morsel_test_pfnmap_writable(&t), 1);
+		/* Read-only attach of writable leaves: refused. */
+		KUNIT_EXPECT_EQ(test, vm_mmap(t.file, 3 * t.m->span, t.m->span,
+					      PROT_READ, MAP_SHARED | MAP_FIXED, 0),
+				(unsigned long)-EACCES);
+		KUNIT_EXPECT_EQ(test, morsel_seal(t.m, MORSEL_SEAL_WRITE), -EBUSY);
+		KUNIT_EXPECT_EQ(test, vm_munmap(t.addr, t.m->span), 0);
+
+		KUNIT_EXPECT_EQ(test, morsel_seal(t.m, MORSEL_SEAL_WRITE), 0);
+		KUNIT_ASSERT_EQ(test, vm_mmap(t.file, t.addr, t.m->span, PROT_READ,
+					      MAP_SHARED | MAP_FIXED, 0), t.addr);
+		KUNIT_EXPECT_EQ(test, get_user(v, u), 0);
+		KUNIT_EXPECT_EQ(test, v, 7u);
+		KUNIT_EXPECT_EQ(test, morsel_test_pfnmap_writable(&t), 0);
+		KUNIT_EXPECT_NE(test, put_user(1u, u), 0);
+		morsel_test_detach(test, &t);
+	}
 	morsel_test_expect_counts(test, before);
 }
 
 static struct kunit_case morsel_link_cases[] = {
 	KUNIT_CASE(morsel_link_fault_and_zap),
 	KUNIT_CASE(morsel_link_direct),
-	KUNIT_CASE(morsel_link_read_only),
+	KUNIT_CASE(morsel_link_permissions),
 	{}
 };
 

@@ -209,7 +209,9 @@ static int morsel_ioc_load(struct morsel *m, void __user *uarg)
 		return -EBADF;
 	if (!(src->f_mode & FMODE_READ))
 		ret = -EBADF;
-	else if (!S_ISREG(file_inode(src)->i_mode))
+	/* kernel_read() reads only files with ->read_iter (not /proc/kmsg). */
+	else if (!S_ISREG(file_inode(src)->i_mode) || !src->f_op->read_iter ||
+		 src->f_op->read)
 		ret = -EINVAL;
 	else
 		ret = morsel_load(m, src, arg.src_offset, arg.offset, arg.length);
@@ -328,8 +330,11 @@ static struct miscdevice morsel_dev = {
 	.minor = MISC_DYNAMIC_MINOR,
 	.name = "morsel",
 	.fops = &morsel_dev_fops,
-	/* Like /dev/shm: anyone may create; names carry the permissions. */
-	.mode = 0666,
+	/*
+	 * Morsel memory is pinned: only members of the group udev gives the
+	 * node (the package's "morsel" group) may create or open by name.
+	 */
+	.mode = 0660,
 };
 
 /**

@@ -136,23 +136,6 @@ enum morsel_link_entry morsel_link_entry(u32 level, bool l5)
 }
 
 /**
- * morsel_ro_link_ok() - can a link entry drop the write bit?
- * @level: valid morsel level
- *
- * The MMU ANDs the write bit over all levels, so a read-only attach of a
- * writable morsel clears it in the link. The kernel's pud_bad() and
- * p4d_bad() accept that; pmd_bad() and the 5-level pgd_bad() insist on a
- * writable table entry. A PUD-table morsel on 4-level paging is linked in
- * a PGD entry that the kernel checks with p4d_bad().
- *
- * Return: true for PMD- and PUD-table morsels.
- */
-bool morsel_ro_link_ok(u32 level)
-{
-	return level == MORSEL_LEVEL_PMD || level == MORSEL_LEVEL_PUD;
-}
-
-/**
  * morsel_tables_for() - tables a fully populated morsel needs
  * @level: valid morsel level
  * @length: object length in bytes, at most the span

@@ -35,7 +35,6 @@ unsigned int morsel_table_index(u32 table_level, u64 offset);
 u64 morsel_user_limit(bool l5);
 bool morsel_addr_ok(u32 level, u64 addr, bool l5);
 enum morsel_link_entry morsel_link_entry(u32 level, bool l5);
-bool morsel_ro_link_ok(u32 level);
 u64 morsel_tables_for(u32 level, u64 length);
 
 #endif /* MORSEL_LEVEL_H */

@@ -10,25 +10,22 @@
 #include <linux/pgtable.h>
 #include "morsel.h"
 
-static unsigned long morsel_link_val(struct morsel *m, bool ro)
-{
-	return __pa(m->root) | (ro ? _PAGE_TABLE & ~_PAGE_RW : _PAGE_TABLE);
-}
-
 /**
  * morsel_link() - link @m's root into @mm at @addr
  * @m: a live morsel, rwsem held (its root cannot go away)
  * @mm: the process, its mmap lock or the VMA's lock held
  * @addr: start of the VMA, aligned to the span
- * @ro: clear the write bit in the link (PMD- and PUD-table morsels only)
+ *
+ * The link is an ordinary table entry: what an attach may do is decided
+ * by the leaves, which every reader of permissions sees (the MMU ANDs the
+ * levels, follow_pfnmap_start() reads only the leaf).
  *
  * Return: 0 if linked (now or before), -ENOMEM, or -EEXIST if the entry
  * holds something else.
  */
-int morsel_link(struct morsel *m, struct mm_struct *mm, unsigned long addr,
-		bool ro)
+int morsel_link(struct morsel *m, struct mm_struct *mm, unsigned long addr)
 {
-	unsigned long val = morsel_link_val(m, ro);
+	unsigned long val = __pa(m->root) | _PAGE_TABLE;
 	unsigned long pfn = __pa(m->root) >> PAGE_SHIFT;
 	pgd_t *pgd = pgd_offset(mm, addr);
 	spinlock_t *ptl = &mm->page_table_lock;
@@ -118,8 +115,9 @@ static void *morsel_link_slot(struct mm_struct *mm, u32 level,
  * @mm: the process; its page tables above the link stay
  * @addr: start of the VMA
  *
- * Never touches the morsel's tables; the caller flushes @mm's TLB before
- * anything below the link is freed or changed.
+ * Never touches the morsel's tables. The caller (the core, after the zap
+ * hook) flushes @mm's TLB before anything below the link may be freed or
+ * changed: before the VMA leaves i_mmap, or before revocation returns.
  *
  * Return: true if an entry was cleared.
  */

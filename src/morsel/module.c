@@ -3,15 +3,18 @@
  * morsel.ko: page-table subtrees as shareable memory objects (Morsels,
  * DIMES'23) on a kernel with the morsel hooks (CONFIG_MORSEL_HOOKS).
  */
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <xen/xen.h>
 #include "morsel.h"
 
-unsigned long morsel_max_pages_per_user;
+/* Not given at load: a quarter of RAM (morsel_init()). */
+#define MORSEL_PAGES_AUTO	ULONG_MAX
+unsigned long morsel_max_pages_per_user = MORSEL_PAGES_AUTO;
 module_param_named(max_pages_per_user, morsel_max_pages_per_user, ulong, 0644);
 MODULE_PARM_DESC(max_pages_per_user,
-		 "Data pages all morsels created by one user may hold (0: no limit; memcg limits still apply)");
+		 "Pages (data and page tables) all morsels created by one user may pin (default: a quarter of RAM; 0: no limit; memcg limits still apply)");
 
 unsigned int morsel_max_morsels_per_user = 1024;
 module_param_named(max_morsels_per_user, morsel_max_morsels_per_user, uint, 0644);
@@ -27,6 +30,9 @@ static int __init morsel_init(void)
 		pr_err("morsel: not supported in a Xen PV guest\n");
 		return -ENODEV;
 	}
+	/* Morsel memory cannot be reclaimed: no user may pin all of it. */
+	if (morsel_max_pages_per_user == MORSEL_PAGES_AUTO)
+		morsel_max_pages_per_user = totalram_pages() / 4;
 	ret = morsel_fs_init();
 	if (ret)
 		return ret;

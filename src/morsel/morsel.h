@@ -30,11 +30,11 @@ struct morsel_user;
  * @level: enum morsel_level of the root table
  * @flags: MORSEL_F_* given at creation
  * @seals: MORSEL_SEAL_* applied, only ever grows (under @rwsem)
- * @dead: destroyed: no tables, no pages, faults SIGBUS (under @rwsem)
+ * @dead: destroyed: no pages, no links, faults SIGBUS (under @rwsem)
  * @length: object size in bytes
  * @span: bytes one attach maps
  * @fixed_addr: with MORSEL_F_FIXED_ADDR, the only attach address
- * @root: kernel address of the root table; NULL once @dead
+ * @root: kernel address of the root table, freed with the morsel
  * @rwsem: read: faults, populate, attach; write: revoke, discard, seal,
  *	destroy (everything that removes or downgrades entries)
  * @lock: serialises installing entries inside the morsel's tables
@@ -102,6 +102,7 @@ int morsel_create_check(const struct morsel_create *arg, bool l5);
 struct morsel *morsel_new(const struct morsel_create *arg);
 void morsel_put(struct morsel *m);
 struct file *morsel_file(struct morsel *m, int oflags);
+int morsel_charge(struct morsel *m, long nr);
 int morsel_charge_pages(struct morsel *m, long nr);
 void morsel_revoke_locked(struct morsel *m);
 int morsel_destroy(struct morsel *m);
@@ -111,6 +112,7 @@ bool morsel_leaves_writable(const struct morsel *m);
 /* table.c */
 void *morsel_table_alloc(struct morsel *m, u32 table_level);
 void morsel_table_free(struct morsel *m, void *table, u32 table_level);
+pte_t morsel_leaf(const struct morsel *m, struct page *page);
 int morsel_fill(struct morsel *m, u64 offset, bool alloc, struct page **pagep);
 int morsel_populate(struct morsel *m, u64 offset, u64 length);
 void morsel_discard_locked(struct morsel *m, u64 offset, u64 length);
@@ -122,8 +124,7 @@ int morsel_range_check(const struct morsel *m, u64 offset, u64 length,
 		       bool whole_pages);
 
 /* link.c */
-int morsel_link(struct morsel *m, struct mm_struct *mm, unsigned long addr,
-		bool ro);
+int morsel_link(struct morsel *m, struct mm_struct *mm, unsigned long addr);
 bool morsel_unlink(struct morsel *m, struct mm_struct *mm, unsigned long addr);
 bool morsel_linked(struct morsel *m, struct mm_struct *mm, unsigned long addr);
 

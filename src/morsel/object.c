@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Morsel objects: creation, per-user limits, files, revocation and
- * destruction.
+ * destruction. When tables and pages may be freed is decided here, once
+ * (docs/morsel.md, "Lifetime"): pages after every attach is unlinked and
+ * flushed (revocation), tables only when the morsel itself goes away.
  *
  * Every morsel has one inode on a private pseudo file system and every open
  * (CREATE, OPEN by name) is a file on that inode with its own access mode,
@@ -26,11 +28,14 @@ LIST_HEAD(morsel_list);
 static DEFINE_IDA(morsel_ida);
 static struct vfsmount *morsel_mnt;
 
-/* Pages and morsels of one creating user, for the per-user limits. */
+/*
+ * Memory and morsels of one creating user, for the per-user limits: @pinned
+ * counts data pages and page tables, which no reclaim or OOM kill frees.
+ */
 struct morsel_user {
 	struct list_head node;
 	kuid_t uid;
-	unsigned long pages;
+	unsigned long pinned;
 	unsigned int morsels;
 };
 
@@ -78,7 +83,29 @@ static void morsel_user_put(struct morsel_user *u)
 }
 
 /**
- * morsel_charge_pages() - count pages against the creator's limit
+ * morsel_charge() - count pinned pages against the creator's limit
+ * @m: the morsel
+ * @nr: pages (data pages or tables) to add (> 0) or remove (< 0)
+ *
+ * Return: 0, or -EDQUOT if adding would exceed max_pages_per_user.
+ */
+int morsel_charge(struct morsel *m, long nr)
+{
+	struct morsel_user *u = m->user;
+	int ret = 0;
+
+	spin_lock(&morsel_users_lock);
+	if (nr > 0 && morsel_max_pages_per_user &&
+	    u->pinned + nr > morsel_max_pages_per_user)
+		ret = -EDQUOT;
+	else
+		u->pinned += nr;
+	spin_unlock(&morsel_users_lock);
+	return ret;
+}
+
+/**
+ * morsel_charge_pages() - count data pages of @m
  * @m: the morsel
  * @nr: pages to add (> 0) or remove (< 0)
  *
@@ -86,16 +113,8 @@ static void morsel_user_put(struct morsel_user *u)
  */
 int morsel_charge_pages(struct morsel *m, long nr)
 {
-	struct morsel_user *u = m->user;
-	int ret = 0;
+	int ret = morsel_charge(m, nr);
 
-	spin_lock(&morsel_users_lock);
-	if (nr > 0 && morsel_max_pages_per_user &&
-	    u->pages + nr > morsel_max_pages_per_user)
-		ret = -EDQUOT;
-	else
-		u->pages += nr;
-	spin_unlock(&morsel_users_lock);
 	if (!ret) {
 		atomic_long_add(nr, &m->pages);
 		atomic_long_add(nr, &morsel_stats.pages);
@@ -169,7 +188,7 @@ int morsel_create_check(const struct morsel_create *arg, bool l5)
  * cgroup is charged for it.
  *
  * Return: the morsel with one reference, or ERR_PTR(-ENOSPC over
- * max_morsels_per_user, -ENOMEM).
+ * max_morsels_per_user, -EDQUOT over max_pages_per_user, -ENOMEM).
  */
 struct morsel *morsel_new(const struct morsel_create *arg)
 {
@@ -201,10 +220,12 @@ struct morsel *morsel_new(const struct morsel_create *arg)
 	if (ret < 0)
 		goto err;
 	m->id = ret;
-	ret = -ENOMEM;
 	m->root = morsel_table_alloc(m, m->level);
-	if (!m->root)
+	if (IS_ERR(m->root)) {
+		ret = PTR_ERR(m->root);
+		m->root = NULL;
 		goto err;
+	}
 	m->inode = alloc_anon_inode(morsel_mnt->mnt_sb);
 	if (IS_ERR(m->inode)) {
 		ret = PTR_ERR(m->inode);
@@ -235,11 +256,13 @@ static void morsel_release(struct kref *kref)
 	mutex_lock(&morsel_list_lock);
 	list_del(&m->node);
 	mutex_unlock(&morsel_list_lock);
-	if (m->root) {
-		/* No file, so no VMA: only lockless walkers may be left. */
-		synchronize_rcu();
-		morsel_tree_free(m);
-	}
+	/*
+	 * No file, so no VMA: no mm links the tables, and every unlink was
+	 * flushed before its VMA left i_mmap. Walkers under an mmap lock left
+	 * with the VMA; lockless ones (GUP-fast) are RCU readers.
+	 */
+	synchronize_rcu();
+	morsel_tree_free(m);
 	iput(m->inode);
 	ida_free(&morsel_ida, m->id);
 	mem_cgroup_put(m->memcg);
@@ -298,8 +321,12 @@ bool morsel_leaves_writable(const struct morsel *m)
  * morsel_revoke_locked() - unlink @m from every process
  * @m: the morsel, rwsem held for writing
  *
- * Each mm's TLB is flushed by the core (the zap hook reports freed tables)
- * before this returns; later faults relink once the rwsem is released.
+ * When this returns, no CPU holds a translation into @m's tables: every
+ * attach in i_mmap is unlinked with its mm's TLB flushed (the core flushes
+ * when the zap hook reports a cleared link, and a nested flush when a
+ * munmap of that mm is under way), and an attach that already left i_mmap
+ * was flushed by its unmapper before it left (the hook patch flushes right
+ * after the zap). Later faults relink once the rwsem is released.
  */
 void morsel_revoke_locked(struct morsel *m)
 {
@@ -310,8 +337,10 @@ void morsel_revoke_locked(struct morsel *m)
  * morsel_destroy() - free @m's memory now, whoever still maps it
  * @m: the morsel
  *
- * Unpublishes it, unlinks every attach, and after an RCU grace period frees
- * its tables and pages. Attaches stay as VMAs whose touches SIGBUS.
+ * Unpublishes it, unlinks every attach and frees its pages. The tables
+ * stay until the morsel itself goes away: walkers that hold only an mmap
+ * lock (mbind, move_pages, follow_pfnmap_start(), ptdump) may still be
+ * inside them. Attaches stay as VMAs whose touches SIGBUS.
  *
  * Return: 0, or -EIDRM if already destroyed.
  */
@@ -324,9 +353,7 @@ int morsel_destroy(struct morsel *m)
 	}
 	m->dead = true;
 	morsel_revoke_locked(m);
-	/* Lockless walkers (GUP-fast, RCU page-table walks) may lag the flush. */
-	synchronize_rcu();
-	morsel_tree_free(m);
+	morsel_discard_locked(m, 0, m->length);
 	up_write(&m->rwsem);
 	morsel_unpublish_morsel(m);
 	return 0;

@@ -50,10 +50,15 @@ static struct morsel *morsel_find(const char *name)
  * morsel_publish() - give @m a name
  * @m: the morsel, not destroyed
  * @name: checked with morsel_name_check()
- * @mode: permission bits (0777 mask); the caller's fsuid/fsgid own it
+ * @mode: permission bits (0777 mask) for opening it by name
  *
- * Return: 0, -EINVAL for other mode bits, -EEXIST if the name is taken,
- * -EBUSY if @m already has a name, -EIDRM if @m was destroyed.
+ * Only the owner (the creator) or CAP_FOWNER may publish, as only the
+ * owner may chmod a file; the owner stays the owner. An fd grants use of
+ * a morsel, never ownership.
+ *
+ * Return: 0, -EINVAL for other mode bits, -EPERM for anyone but the owner,
+ * -EEXIST if the name is taken, -EBUSY if @m already has a name, -EIDRM if
+ * @m was destroyed.
  */
 int morsel_publish(struct morsel *m, const char *name, umode_t mode)
 {
@@ -61,6 +66,11 @@ int morsel_publish(struct morsel *m, const char *name, umode_t mode)
 
 	if (mode & ~0777)
 		return -EINVAL;
+	if (!uid_eq(current_fsuid(), m->uid) && !capable(CAP_FOWNER)) {
+		pr_info_ratelimited("morsel: %u: only its owner may publish it\n",
+				    m->id);
+		return -EPERM;
+	}
 	mutex_lock(&morsel_list_lock);
 	if (READ_ONCE(m->dead))
 		ret = -EIDRM;
@@ -70,8 +80,6 @@ int morsel_publish(struct morsel *m, const char *name, umode_t mode)
 		ret = -EEXIST;
 	if (!ret) {
 		strscpy(m->name, name, sizeof(m->name));
-		m->uid = current_fsuid();
-		m->gid = current_fsgid();
 		m->mode = mode;
 		kref_get(&m->kref);
 		/* Called on a morsel fd, which already pins the module. */

@@ -3,12 +3,16 @@
  * A morsel's page tables: the root, the tables below it and the leaves.
  *
  * Tables are built with the core's page-table constructors (split locks,
- * NR_PAGETABLE), charged to the creator's memory cgroup and never to an mm.
+ * NR_PAGETABLE), charged to the creator's memory cgroup and never to an mm,
+ * and counted with the data pages against the creator's per-user limit.
  * Leaves are special PTEs (no struct page refcounts or rmap for mappers)
- * to pages the morsel owns with one reference each. Entries are only added
- * (none to present) under the rwsem held for reading plus morsel->lock;
- * they are removed or downgraded only under the rwsem held for writing
- * after revocation, when no process links the tables.
+ * to pages the morsel owns with one reference each, with the protection
+ * the kernel gives any shared mapping (vm_get_page_prot(), so memory
+ * encryption bits are set). Entries are only added (none to present) under
+ * the rwsem held for reading plus morsel->lock; they are removed or
+ * downgraded only under the rwsem held for writing after revocation, when
+ * no process links the tables and every unlink has been flushed. Tables
+ * are freed only with the morsel (docs/morsel.md, "Lifetime").
  */
 #include <linux/highmem.h>
 #include <linux/memcontrol.h>
@@ -26,20 +30,27 @@ typedef void (*morsel_leaf_fn)(struct morsel *m, pte_t *ptep);
 
 /**
  * morsel_table_alloc() - allocate a zeroed page table for a morsel
- * @m: the morsel, whose creator's memcg is charged
+ * @m: the morsel, whose creator's memcg and per-user limit are charged
  * @table_level: MORSEL_LEVEL_PTE for a PTE table ... MORSEL_LEVEL_P4D
  *
- * Return: the table's kernel address, or NULL without memory.
+ * Return: the table's kernel address, ERR_PTR(-EDQUOT) over the per-user
+ * limit or ERR_PTR(-ENOMEM).
  */
 void *morsel_table_alloc(struct morsel *m, u32 table_level)
 {
-	struct mem_cgroup *old = set_active_memcg(m->memcg);
-	struct ptdesc *pt = pagetable_alloc(MORSEL_GFP_TABLE, 0);
+	struct mem_cgroup *old;
+	struct ptdesc *pt;
 	bool ok = true;
+	int ret;
 
+	ret = morsel_charge(m, 1);
+	if (ret)
+		return ERR_PTR(ret);
+	old = set_active_memcg(m->memcg);
+	pt = pagetable_alloc(MORSEL_GFP_TABLE, 0);
 	set_active_memcg(old);
 	if (!pt)
-		return NULL;
+		goto nomem;
 	switch (table_level) {
 	case MORSEL_LEVEL_PTE:
 		ok = pagetable_pte_ctor(pt);
@@ -54,11 +65,14 @@ void *morsel_table_alloc(struct morsel *m, u32 table_level)
 	}
 	if (!ok) {
 		pagetable_free(pt);
-		return NULL;
+		goto nomem;
 	}
 	atomic_long_inc(&m->tables);
 	atomic_long_inc(&morsel_stats.tables);
 	return ptdesc_address(pt);
+nomem:
+	morsel_charge(m, -1);
+	return ERR_PTR(-ENOMEM);
 }
 
 /**
@@ -85,6 +99,7 @@ void morsel_table_free(struct morsel *m, void *table, u32 table_level)
 	pagetable_free(pt);
 	atomic_long_dec(&m->tables);
 	atomic_long_dec(&morsel_stats.tables);
+	morsel_charge(m, -1);
 }
 
 /* The table entry @i of @table (at @level > PTE) points to, or NULL. */
@@ -135,7 +150,8 @@ static void morsel_set_child(void *table, u32 level, unsigned int i,
 
 /*
  * The PTE for @offset, creating missing tables on the way if @alloc.
- * Return: the PTE pointer, NULL for a hole (!@alloc), ERR_PTR(-ENOMEM).
+ * Return: the PTE pointer, NULL for a hole (!@alloc), ERR_PTR(-ENOMEM or
+ * -EDQUOT).
  */
 static pte_t *morsel_pte(struct morsel *m, u64 offset, bool alloc)
 {
@@ -152,8 +168,8 @@ static pte_t *morsel_pte(struct morsel *m, u64 offset, bool alloc)
 			if (!alloc)
 				return NULL;
 			new = morsel_table_alloc(m, level - 1);
-			if (!new)
-				return ERR_PTR(-ENOMEM);
+			if (IS_ERR(new))
+				return new;
 			spin_lock(&m->lock);
 			child = morsel_child(table, level, i);
 			if (!child) {
@@ -170,20 +186,63 @@ static pte_t *morsel_pte(struct morsel *m, u64 offset, bool alloc)
 	return (pte_t *)table + morsel_table_index(MORSEL_LEVEL_PTE, offset);
 }
 
-static pte_t morsel_mkleaf(const struct morsel *m, struct page *page)
+/**
+ * morsel_leaf() - the leaf entry that maps @page in @m
+ * @m: the morsel
+ * @page: one of its data pages
+ *
+ * The protection is the kernel's own for a shared mapping with the
+ * morsel's permissions, so that what every reader of the leaf sees
+ * (the MMU, follow_pfnmap_start() for KVM and VFIO) agrees with the
+ * morsel, and memory encryption bits (SME, SEV) are set.
+ *
+ * Return: a special, accessed (and, if writable, dirty) PTE.
+ */
+pte_t morsel_leaf(const struct morsel *m, struct page *page)
 {
 	bool write = morsel_leaves_writable(m);
-	bool exec = m->flags & MORSEL_F_EXEC;
-	pgprot_t prot;
+	vm_flags_t flags = VM_READ | VM_SHARED;
 	pte_t pte;
 
 	if (write)
-		prot = exec ? PAGE_SHARED_EXEC : PAGE_SHARED;
-	else
-		prot = exec ? PAGE_READONLY_EXEC : PAGE_READONLY;
+		flags |= VM_WRITE;
+	if (m->flags & MORSEL_F_EXEC)
+		flags |= VM_EXEC;
 	/* Accessed and dirty preset: no hardware updates of shared leaves. */
-	pte = pte_mkyoung(pte_mkspecial(pfn_pte(page_to_pfn(page), prot)));
+	pte = pte_mkyoung(pte_mkspecial(pfn_pte(page_to_pfn(page),
+						vm_get_page_prot(flags))));
 	return write ? pte_mkdirty(pte) : pte;
+}
+
+/* A zeroed data page, charged to the creator's memory cgroup. */
+static struct page *morsel_page_alloc(struct morsel *m)
+{
+	struct mem_cgroup *old = set_active_memcg(m->memcg);
+	struct page *page = alloc_page(MORSEL_GFP_PAGE);
+
+	set_active_memcg(old);
+	return page;
+}
+
+/*
+ * Make @page the leaf at @ptep unless another thread filled the hole
+ * first. *@pte gets the entry found or made. Return: true if @page is now
+ * the morsel's (the caller has charged it).
+ */
+static bool morsel_set_leaf(struct morsel *m, pte_t *ptep, struct page *page,
+			    pte_t *pte)
+{
+	bool set = false;
+
+	spin_lock(&m->lock);
+	*pte = ptep_get(ptep);
+	if (pte_none(*pte)) {
+		*pte = morsel_leaf(m, page);
+		set_pte(ptep, *pte);
+		set = true;
+	}
+	spin_unlock(&m->lock);
+	return set;
 }
 
 /**
@@ -199,8 +258,9 @@ static pte_t morsel_mkleaf(const struct morsel *m, struct page *page)
 int morsel_fill(struct morsel *m, u64 offset, bool alloc, struct page **pagep)
 {
 	pte_t *ptep = morsel_pte(m, offset, alloc);
-	struct page *page = NULL;
+	struct page *page;
 	pte_t pte;
+	int ret;
 
 	if (IS_ERR(ptep))
 		return PTR_ERR(ptep);
@@ -208,30 +268,17 @@ int morsel_fill(struct morsel *m, u64 offset, bool alloc, struct page **pagep)
 		return -ENOENT;
 	pte = ptep_get(ptep);
 	if (pte_none(pte)) {
-		struct mem_cgroup *old;
-		int ret;
-
 		if (!alloc)
 			return -ENOENT;
 		ret = morsel_charge_pages(m, 1);
 		if (ret)
 			return ret;
-		old = set_active_memcg(m->memcg);
-		page = alloc_page(MORSEL_GFP_PAGE);
-		set_active_memcg(old);
+		page = morsel_page_alloc(m);
 		if (!page) {
 			morsel_charge_pages(m, -1);
 			return -ENOMEM;
 		}
-		spin_lock(&m->lock);
-		pte = ptep_get(ptep);
-		if (pte_none(pte)) {
-			pte = morsel_mkleaf(m, page);
-			set_pte(ptep, pte);
-			page = NULL;
-		}
-		spin_unlock(&m->lock);
-		if (page) {
+		if (!morsel_set_leaf(m, ptep, page, &pte)) {
 			put_page(page);
 			morsel_charge_pages(m, -1);
 		}
@@ -240,6 +287,38 @@ int morsel_fill(struct morsel *m, u64 offset, bool alloc, struct page **pagep)
 		*pagep = pte_page(pte);
 		get_page(*pagep);
 	}
+	return 0;
+}
+
+/*
+ * Put the contents of @page (from morsel_page_alloc()) at @offset: @page
+ * itself becomes the leaf of a hole (*@used is set, the morsel owns it),
+ * else it is copied into the page there. @m is live, not write-sealed,
+ * rwsem held for reading: a seal cannot come between the check and the
+ * copy. Return: 0, -EDQUOT, -ENOMEM.
+ */
+static int morsel_store(struct morsel *m, u64 offset, struct page *page,
+			bool *used)
+{
+	pte_t *ptep = morsel_pte(m, offset, true);
+	pte_t pte;
+	int ret;
+
+	*used = false;
+	if (IS_ERR(ptep))
+		return PTR_ERR(ptep);
+	pte = ptep_get(ptep);
+	if (pte_none(pte)) {
+		ret = morsel_charge_pages(m, 1);
+		if (ret)
+			return ret;
+		if (morsel_set_leaf(m, ptep, page, &pte)) {
+			*used = true;
+			return 0;
+		}
+		morsel_charge_pages(m, -1);
+	}
+	copy_highpage(pte_page(pte), page);
 	return 0;
 }
 
@@ -329,7 +408,8 @@ static void morsel_discard_leaf(struct morsel *m, pte_t *ptep)
 
 /**
  * morsel_discard_locked() - free the pages of a range
- * @m: a live morsel, rwsem held for writing, revoked (nothing links it)
+ * @m: the morsel, rwsem held for writing, revoked with
+ *	morsel_revoke_locked() (no CPU holds a translation to its pages)
  * @offset: checked with morsel_range_check()
  * @length: checked with morsel_range_check()
  *
@@ -378,8 +458,9 @@ static void morsel_free_table(struct morsel *m, void *table, u32 level)
 
 /**
  * morsel_tree_free() - free all tables and pages of a morsel
- * @m: the morsel; nothing links it and an RCU grace period has passed
- *	since the last unlink, so no walker can still be inside
+ * @m: the morsel, going away: no VMA maps it (so no mm links it, every
+ *	unlink was flushed, and no walker under an mmap lock is inside) and
+ *	an RCU grace period has passed (lockless walkers)
  */
 void morsel_tree_free(struct morsel *m)
 {
@@ -396,9 +477,11 @@ void morsel_tree_free(struct morsel *m)
  * @offset: destination, checked with morsel_range_check()
  * @length: bytes, checked with morsel_range_check()
  *
- * Pages are allocated as needed; a page that is only partly read is
- * zero-filled after the data. No morsel lock is held while reading, so a
- * slow or recursive source cannot block faults or revocation.
+ * Each page is read into a new page first, with no morsel lock held, so a
+ * slow or recursive source cannot block faults or revocation; it is then
+ * stored under the rwsem after checking the seal, so nothing is written
+ * into a morsel once MORSEL_SEAL_WRITE has returned. A page that is only
+ * partly read is zero-filled after the data.
  *
  * Return: bytes copied (fewer at end of file), or a negative errno if
  * nothing was copied.
@@ -411,30 +494,34 @@ long morsel_load(struct morsel *m, struct file *src, loff_t src_offset,
 	while (done < length) {
 		size_t n = min_t(u64, PAGE_SIZE, length - done);
 		struct page *page;
+		bool used = false;
 		void *kaddr;
 		ssize_t r;
 		int ret;
 
 		if (fatal_signal_pending(current))
 			return done ? done : -EINTR;
-		down_read(&m->rwsem);
-		if (m->dead)
-			ret = -EIDRM;
-		else if (m->seals & MORSEL_SEAL_WRITE)
-			ret = -EPERM;
-		else
-			ret = morsel_fill(m, offset + done, true, &page);
-		up_read(&m->rwsem);
-		if (ret)
-			return done ? done : ret;
+		page = morsel_page_alloc(m);
+		if (!page)
+			return done ? done : -ENOMEM;
 		kaddr = kmap_local_page(page);
 		r = kernel_read(src, kaddr, n, &src_offset);
-		if (r >= 0)
-			memset(kaddr + r, 0, PAGE_SIZE - r);
 		kunmap_local(kaddr);
-		put_page(page);
-		if (r < 0)
-			return done ? done : r;
+		ret = r < 0 ? r : 0;
+		if (r > 0) {
+			down_read(&m->rwsem);
+			if (m->dead)
+				ret = -EIDRM;
+			else if (m->seals & MORSEL_SEAL_WRITE)
+				ret = -EPERM;
+			else
+				ret = morsel_store(m, offset + done, page, &used);
+			up_read(&m->rwsem);
+		}
+		if (!used)
+			put_page(page);
+		if (ret)
+			return done ? done : ret;
 		done += r;
 		if (r < n)
 			break;

@@ -25,12 +25,16 @@
  *	for a read-only file)
  * @f_mode: mode of the morsel file
  *
+ * Permissions live in the leaves, which all attaches share: an attach is
+ * read-write (leaves writable) or read-only on a morsel whose leaves are
+ * read-only (created without MORSEL_F_WRITABLE, or write-sealed).
+ *
  * Return: 0; -EINVAL for MAP_PRIVATE, an offset, a length other than the
  * span, an unaligned or (fixed-address morsel) other address; -EPERM for a
  * writable attach after MORSEL_SEAL_WRITE; -EACCES for a writable attach
  * through a read-only file or of a read-only morsel, an executable attach
- * of a morsel without MORSEL_F_EXEC, or a read-only attach of a writable
- * PTE- or P4D-table morsel (its link cannot be write-protected).
+ * of a morsel without MORSEL_F_EXEC, or a read-only attach of a morsel
+ * whose leaves are writable.
  */
 int morsel_mmap_check(const struct morsel *m, unsigned long addr,
 		      unsigned long len, unsigned long pgoff,
@@ -61,8 +65,8 @@ int morsel_mmap_check(const struct morsel *m, unsigned long addr,
 					    m->id);
 			return -EACCES;
 		}
-	} else if (morsel_leaves_writable(m) && !morsel_ro_link_ok(m->level)) {
-		pr_info_ratelimited("morsel: %u: read-only attach of a writable PTE/P4D-table morsel needs MORSEL_SEAL_WRITE\n",
+	} else if (morsel_leaves_writable(m)) {
+		pr_info_ratelimited("morsel: %u: writable morsel: attach read-write, or seal it (MORSEL_SEAL_WRITE) first\n",
 				    m->id);
 		return -EACCES;
 	}
@@ -101,11 +105,15 @@ static int morsel_vm_may_split(struct vm_area_struct *vma, unsigned long addr)
 	return -EINVAL;
 }
 
-/* The link's write bit follows the VMA: its permissions never change. */
+/*
+ * The leaves are shared by every attach: no protection change (permissions
+ * or protection key) of one attach may reach them. The hook patch also
+ * keeps change_protection() out of morsel VMAs.
+ */
 static int morsel_vm_mprotect(struct vm_area_struct *vma, unsigned long start,
 			      unsigned long end, unsigned long newflags)
 {
-	if ((newflags ^ vma->vm_flags) & (VM_READ | VM_WRITE | VM_EXEC)) {
+	if (newflags != vma->vm_flags) {
 		pr_info_ratelimited("morsel: %u: mprotect of an attach refused\n",
 				    ((struct morsel *)vma->vm_private_data)->id);
 		return -EACCES;
@@ -137,8 +145,7 @@ static vm_fault_t morsel_fault(struct vm_area_struct *vma,
 	}
 	err = morsel_fill(m, offset, !(m->flags & MORSEL_F_FILL_SIGBUS), NULL);
 	if (!err)
-		err = morsel_link(m, vma->vm_mm, vma->vm_start,
-				  !(vma->vm_flags & VM_WRITE));
+		err = morsel_link(m, vma->vm_mm, vma->vm_start);
 	switch (err) {
 	case 0:
 		break;
@@ -167,7 +174,10 @@ out:
 static bool morsel_zap(struct vm_area_struct *vma, unsigned long start,
 		       unsigned long end)
 {
-	/* The core flushes this mm's TLB for the whole VMA if it was linked. */
+	/*
+	 * If this cleared a link, the core flushes this mm's TLB (whole mm,
+	 * freed tables) before it goes on: before the VMA leaves i_mmap.
+	 */
 	return morsel_unlink(vma->vm_private_data, vma->vm_mm, vma->vm_start);
 }
 
@@ -178,8 +188,7 @@ static int morsel_fork(struct vm_area_struct *dst, struct vm_area_struct *src)
 
 	down_read(&m->rwsem);
 	if (!m->dead)
-		ret = morsel_link(m, dst->vm_mm, dst->vm_start,
-				  !(dst->vm_flags & VM_WRITE));
+		ret = morsel_link(m, dst->vm_mm, dst->vm_start);
 	up_read(&m->rwsem);
 	/* Anything but a lack of memory is left to the child's first fault. */
 	return ret == -ENOMEM ? ret : 0;
