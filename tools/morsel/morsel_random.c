@@ -232,9 +232,8 @@ static void op_attach(int m)
 	else if ((prot & PROT_WRITE) && !(o->flags & MORSEL_F_WRITABLE))
 		want = EACCES;
 	else if (!(prot & PROT_WRITE) && (o->flags & MORSEL_F_WRITABLE) &&
-		 !(o->seals & MORSEL_SEAL_WRITE) &&
-		 (o->level == MORSEL_LEVEL_PTE || o->level == MORSEL_LEVEL_P4D))
-		want = EACCES;
+		 !(o->seals & MORSEL_SEAL_WRITE))
+		want = EACCES;	/* writable leaves: no read-only attach */
 	logop("attach %d prot %d (want %s)", m, prot, errname(want));
 	errno = 0;
 	p = mmap(hint, o->span, prot, MAP_SHARED, o->fd, 0);

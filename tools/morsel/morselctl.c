@@ -351,8 +351,8 @@ static int cmd_dump(int argc, char **argv)
 	p = morsel_attach(fd, NULL, PROT_READ, &span);
 	if (p == MAP_FAILED && errno == EACCES) {
 		/*
-		 * A writable PTE- or P4D-level morsel cannot be attached
-		 * read-only (the hardware has no read-only link there):
+		 * A writable morsel that is not write-sealed cannot be
+		 * attached read-only (its shared leaves are writable):
 		 * attach read-write, which needs write rights on the name.
 		 */
 		close(fd);

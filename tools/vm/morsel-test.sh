@@ -3,16 +3,22 @@
 #
 # Guest side of the morsel part of `make vm-test` (busybox sh, from the
 # initramfs): load morsel.ko, run the functional tests (morsel_test), the
-# seeded random sequence (morsel_random), a morselctl round trip, check the
-# global counters are back at zero and that the module unloads and reloads.
-# The host (run.sh) fails the boot on any WARN/BUG/KASAN/lockdep report.
+# adversarial tests (morsel_attack, each followed by a look at the kernel
+# log: some attacks show only there), the seeded random sequence
+# (morsel_random), a morselctl round trip, check the global counters are
+# back at zero and that the module unloads and reloads. The host (run.sh)
+# also fails the boot on any WARN/BUG/KASAN/lockdep report.
 #
 # Kernel command line (set by scripts/vm/vm-test.sh):
 #   morsel_paging=4|5    the paging mode this boot must have
 #   morsel_seconds=N     how long the random sequence runs (default 60)
 #   morsel_seed=N        its seed (default: from the clock; printed)
+#   morsel_attack_rounds=N  rounds of each racing attack (default 20)
 S=/sys/kernel/mm/morsel
 D=/sys/kernel/debug/morsel
+# The group the package's udev rule (60-morsel.rules) gives /dev/morsel.
+MORSEL_GID=1001
+SPLAT='WARNING:|BUG:|KASAN:|Oops|general protection|Kernel panic|possible circular locking|possible recursive locking|inconsistent lock state|Call Trace:|UBSAN:'
 
 pass() { echo "PASS $1"; }
 fail() { echo "FAIL $1: $2"; }
@@ -32,12 +38,19 @@ counters_zero() {
 	done
 	return 1
 }
+# PASS NAME if the kernel log after the line MARK has no report.
+log_clean() {
+	report=$(dmesg | sed -n "/$1/,\$p" | grep -E -m1 "$SPLAT")
+	[ -z "$report" ] && pass "$2" || fail "$2" "kernel report: $report"
+}
 
 paging=$(arg morsel_paging)
 seconds=$(arg morsel_seconds)
 seed=$(arg morsel_seed)
+rounds=$(arg morsel_attack_rounds)
 [ -n "$seconds" ] || seconds=60
 [ -n "$seed" ] || seed=$(date +%s)
+[ -n "$rounds" ] || rounds=20
 
 if insmod ./morsel.ko; then
 	pass morsel.load
@@ -47,13 +60,22 @@ else
 fi
 dmesg | grep 'morsel' | tail -3
 [ -c /dev/morsel ] && pass morsel.device || fail morsel.device "no /dev/morsel"
+[ "$(stat -c %a /dev/morsel)" = 660 ] && chgrp $MORSEL_GID /dev/morsel &&
+	pass morsel.device-mode || fail morsel.device-mode "$(ls -l /dev/morsel)"
 ls -l /dev/morsel
+echo "morsel-test: max_pages_per_user=$(cat /sys/module/morsel/parameters/max_pages_per_user)"
 [ -d $S ] && [ -f $D/list ] && pass morsel.sysfs-debugfs ||
 	fail morsel.sysfs-debugfs "missing $S or $D/list"
 counters_zero && pass morsel.counters-idle || fail morsel.counters-idle "$(counters)"
 
 ./morsel_test ${paging:+--paging $paging}
 echo "morsel-test: counters after morsel_test: $(counters)"
+for t in tlb-munmap walk-destroy ro-attach pkey load-seal owner; do
+	echo "morsel-attack-mark-$t" >/dev/kmsg
+	./morsel_attack --rounds "$rounds" "$t"
+	log_clean "morsel-attack-mark-$t" "morsel.attack.$t.kernel-log"
+done
+echo "morsel-test: counters after morsel_attack: $(counters)"
 ./morsel_random "$seconds" "$seed"
 echo "morsel-test: counters after morsel_random: $(counters)"
 

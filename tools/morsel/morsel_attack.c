@@ -1,0 +1,1024 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * morsel_attack: adversarial tests of morsel.ko, one per way the security
+ * review (issue 10) found for a local user to reach freed memory, write
+ * through a read-only attach or take over another user's morsel. Run as
+ * root in the test VM (tools/vm/morsel-test.sh), which also checks the
+ * kernel log after each for KASAN, lockdep, WARN and BUG reports: some
+ * attacks show only there.
+ *
+ * Usage: morsel_attack [--rounds N] TEST...
+ *   tlb-munmap    a thread writes through its TLB while its process
+ *                 munmaps the attach and another process DISCARDs
+ *   walk-destroy  DESTROY while mbind(MPOL_MF_STRICT) and move_pages()
+ *                 walk the morsel's tables
+ *   ro-attach     read-only attach of writable leaves by a second uid,
+ *                 by name and by an fd passed over a UNIX socket
+ *   pkey          pkey_mprotect() of a read-only attach by a second uid
+ *   load-seal     LOAD from a slow (FUSE) file across SEAL_WRITE
+ *   owner         device group, republish with a passed fd, per-user
+ *                 limit with page tables, memcg charging
+ * Expects /dev/morsel to belong to group MORSEL_GID (the package's udev
+ * rule; the guest script does what it does). PASS/FAIL lines as
+ * morsel_test; exits 1 on any failure.
+ */
+#include "test_util.h"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <pthread.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "slow_fuse.h"
+
+#define MEMBER_UID	1000	/* in the device's group */
+#define STRANGER_UID	1002	/* not */
+#define MAGIC		0x4d4f525300000000ull	/* "MORS" in the high half */
+
+static int rounds = 20;
+static gid_t dev_gid;
+
+/* ------------------------------------------------------------- plumbing */
+/* Drop to UID with its own group, plus the device's group if MEMBER. */
+static bool become(uid_t uid, bool member)
+{
+	gid_t groups[2] = { uid, dev_gid };
+
+	return !setgroups(member ? 2 : 1, groups) && !setgid(uid) && !setuid(uid);
+}
+
+/* A /dev/morsel fd opened with the current credentials, or -1. */
+static int fresh_ctl(void)
+{
+	return open(MORSEL_DEVICE, O_RDWR | O_CLOEXEC);
+}
+
+static int create_on(int ctl, unsigned int level, uint64_t length, unsigned int flags)
+{
+	struct morsel_create c = {
+		.size = sizeof(c), .level = level, .flags = flags, .length = length,
+	};
+
+	return ioctl(ctl, MORSEL_IOC_CREATE, &c) ? -1 : c.fd;
+}
+
+static int open_on(int ctl, const char *name, int oflags)
+{
+	struct morsel_name n = { .size = sizeof(n), .mode = oflags };
+
+	snprintf(n.name, sizeof(n.name), "%s", name);
+	return ioctl(ctl, MORSEL_IOC_OPEN, &n) ? -1 : n.fd;
+}
+
+static int send_fd(int sock, int fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	char byte = 'f';
+	struct iovec iov = { &byte, 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	return sendmsg(sock, &msg, 0) == 1 ? 0 : -1;
+}
+
+static int recv_fd(int sock)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	char byte;
+	struct iovec iov = { &byte, 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm;
+	int fd;
+
+	if (recvmsg(sock, &msg, 0) != 1)
+		return -1;
+	cm = CMSG_FIRSTHDR(&msg);
+	if (!cm || cm->cmsg_type != SCM_RIGHTS)
+		return -1;
+	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	return fd;
+}
+
+/* Run FN(ARG, SOCK) as UID in a child that gets fds over SOCK. */
+static pid_t spawn_as(uid_t uid, bool member, int *sock,
+		      void (*fn)(void *arg, int sock), void *arg)
+{
+	int sv[2];
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv)) {
+		check(false, "socketpair", "%s (CONFIG_UNIX?)", errname(errno));
+		exit(1);
+	}
+	pid = start_child();
+	if (pid == 0) {
+		close(sv[0]);
+		if (!become(uid, member)) {
+			check(false, "setuid", "%s", errname(errno));
+			end_child();
+		}
+		fn(arg, sv[1]);
+		end_child();
+	}
+	close(sv[1]);
+	*sock = sv[0];
+	return pid;
+}
+
+static void destroy_fd(int fd)
+{
+	morsel_destroy(fd);
+	close(fd);
+}
+
+/* 5-level paging: only then does a hint above 47 bits get used. */
+static bool l5_paging(void)
+{
+	void *p = mmap((void *)(1ul << 56), PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	bool high = p != MAP_FAILED && (uintptr_t)p >= (1ul << 47);
+
+	if (p != MAP_FAILED)
+		munmap(p, PAGE);
+	return high;
+}
+
+static struct morsel_info info_of(int fd)
+{
+	struct morsel_info i;
+
+	if (morsel_info(fd, &i))
+		memset(&i, 0xff, sizeof(i));
+	return i;
+}
+
+static void *map_span(int fd, int prot)
+{
+	return morsel_attach(fd, NULL, prot, NULL);
+}
+
+static void counters_back(const char *name)
+{
+	char why[160];
+
+	check(counters_zero(10, why, sizeof(why)), name, "not back to zero: %s", why);
+}
+
+static long read_param(const char *name)
+{
+	char path[128];
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/morsel/parameters/%s", name);
+	f = fopen(path, "r");
+	if (f) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+static bool write_param(const char *name, long v)
+{
+	char path[128];
+	FILE *f;
+	bool ok;
+
+	snprintf(path, sizeof(path), "/sys/module/morsel/parameters/%s", name);
+	f = fopen(path, "w");
+	if (!f)
+		return false;
+	ok = fprintf(f, "%ld\n", v) > 0;
+	return !fclose(f) && ok;
+}
+
+/* --------------------------------------------------------- 1: tlb-munmap */
+/*
+ * A writer thread keeps writing the attach while its process munmaps it
+ * together with many more VMAs (each with a page table of its own, so that
+ * free_pgtables() runs long after it took the attach out of i_mmap, before
+ * the mmu_gather's final flush). Meanwhile another process DISCARDs the
+ * pages and at once takes fresh pages of its own; any of the writer's
+ * pattern in them is a write through a stale TLB entry into freed memory.
+ */
+#define TLB_PAGES	16
+#define TLB_VMAS	1500
+#define TLB_VICTIMS	64
+
+struct tlb_shared {
+	volatile int phase;	/* 0 setup, 1 writer running, 2 munmap returned */
+	volatile int writer_ready;
+};
+
+static volatile char *tlb_attach;
+static struct tlb_shared *tlb_sh;
+
+static void *tlb_writer(void *arg)
+{
+	uint64_t seq = 0;
+
+	(void)arg;
+	probe_init();
+	for (;;) {
+		for (int p = 0; p < TLB_PAGES; p++) {
+			for (int w = 0; w < 8; w++) {
+				if (probe_write((char *)tlb_attach + p * PAGE + w * 512,
+						MAGIC | (seq & 0xffffffff)))
+					return NULL;	/* SIGSEGV: unmapped and flushed */
+			}
+		}
+		seq++;
+		tlb_sh->writer_ready = 1;
+	}
+}
+
+static void tlb_unmapper(int fd)
+{
+	uint64_t span = morsel_level_span(MORSEL_LEVEL_PTE);
+	uint64_t total = (TLB_VMAS + 1) * span;
+	char *res, *base;
+	pthread_t w;
+
+	/* Room for the attach and one 4 KiB VMA per 2 MiB after it. */
+	res = mmap(NULL, total + span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		   -1, 0);
+	if (res == MAP_FAILED)
+		_exit(2);
+	base = (char *)(((uintptr_t)res + span - 1) & ~(span - 1));
+	if (morsel_attach(fd, base, PROT_READ | PROT_WRITE, NULL) != base)
+		_exit(3);
+	for (int i = 1; i <= TLB_VMAS; i++) {
+		char *v = mmap(base + i * span, PAGE, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+
+		if (v == MAP_FAILED)
+			_exit(4);
+		*v = 1;
+	}
+	tlb_attach = base;
+	if (pthread_create(&w, NULL, tlb_writer, NULL))
+		_exit(5);
+	while (!tlb_sh->writer_ready)
+		;
+	tlb_sh->phase = 1;
+	munmap(base, total);
+	tlb_sh->phase = 2;
+	pthread_join(w, NULL);
+	_exit(0);
+}
+
+/* Fresh anonymous pages of this process; count words with the pattern. */
+static long tlb_victims_scan(volatile uint64_t *v)
+{
+	long hits = 0;
+
+	for (uint64_t i = 0; i < TLB_VICTIMS * PAGE / 8; i++)
+		hits += (v[i] & 0xffffffff00000000ull) == MAGIC;
+	return hits;
+}
+
+static void test_tlb_munmap(void)
+{
+	int fd = morsel_create(MORSEL_LEVEL_PTE, 2 * MIB, MORSEL_F_WRITABLE, 0, 0, NULL);
+	long hits = 0, discards = 0;
+	int r;
+
+	tlb_sh = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (fd < 0 || tlb_sh == MAP_FAILED) {
+		check(false, "attack.tlb-munmap.setup", "%s", errname(errno));
+		return;
+	}
+	for (r = 0; r < rounds && !hits; r++) {
+		pid_t pid;
+		int status;
+
+		morsel_populate(fd, 0, TLB_PAGES * PAGE);
+		tlb_sh->phase = 0;
+		tlb_sh->writer_ready = 0;
+		pid = start_child();
+		if (pid == 0)
+			tlb_unmapper(fd);
+		while (tlb_sh->phase == 0) {
+			if (waitpid(pid, &status, WNOHANG) == pid) {
+				check(false, "attack.tlb-munmap.child", "setup failed: status %#x",
+				      status);
+				goto out;
+			}
+		}
+		while (tlb_sh->phase == 1 && !hits) {
+			volatile uint64_t *v;
+
+			morsel_discard(fd, 0, TLB_PAGES * PAGE);
+			discards++;
+			v = mmap(NULL, TLB_VICTIMS * PAGE, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+			if (v == MAP_FAILED)
+				break;
+			for (int i = 0; i < 20 && !hits; i++)
+				hits += tlb_victims_scan(v);
+			munmap((void *)v, TLB_VICTIMS * PAGE);
+			morsel_populate(fd, 0, TLB_PAGES * PAGE);
+		}
+		waitpid(pid, &status, 0);
+	}
+	printf("attack: tlb-munmap: %d rounds, %ld discards during munmap\n", r, discards);
+	check(!hits, "attack.tlb-munmap.no-stale-write",
+	      "%ld words of fresh pages held the writer's pattern after DISCARD "
+	      "(writes through a stale TLB entry into freed pages)", hits);
+	check(discards > 0, "attack.tlb-munmap.raced", "no DISCARD ran during a munmap");
+out:
+	destroy_fd(fd);
+	munmap(tlb_sh, PAGE);
+	counters_back("attack.tlb-munmap.counters-zero");
+}
+
+/* ------------------------------------------------------- 2: walk-destroy */
+/*
+ * Walkers that hold only the mmap lock enter VM_PFNMAP tables:
+ * mbind(MPOL_MF_STRICT) and move_pages() (status query). DESTROY from the
+ * owner's process must not free a table one of them is in.
+ */
+#define WALK_TABLES	128
+
+struct walk_shared {
+	volatile int stop;
+	volatile long walks;
+};
+
+static void *walk_mbind(void *arg)
+{
+	struct walk_shared *sh = arg;
+	unsigned long node = 1;
+
+	while (!sh->stop) {
+		/* MPOL_BIND = 2, MPOL_MF_STRICT = 1 */
+		syscall(SYS_mbind, (uintptr_t)tlb_attach, morsel_level_span(MORSEL_LEVEL_PMD),
+			2, &node, 2, 1);
+		__atomic_add_fetch(&sh->walks, 1, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+static void *walk_move_pages(void *arg)
+{
+	struct walk_shared *sh = arg;
+	void *pages[WALK_TABLES];
+	int status[WALK_TABLES];
+
+	for (int i = 0; i < WALK_TABLES; i++)
+		pages[i] = (char *)tlb_attach + i * 2 * MIB;
+	while (!sh->stop) {
+		syscall(SYS_move_pages, 0, WALK_TABLES, pages, NULL, status, 0);
+		__atomic_add_fetch(&sh->walks, 1, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+static void test_walk_destroy(void)
+{
+	struct walk_shared *sh = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+				      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	long walks = 0;
+	int r;
+
+	for (r = 0; r < rounds; r++) {
+		int fd = morsel_create(MORSEL_LEVEL_PMD, GIB, MORSEL_F_WRITABLE, 0, 0, NULL);
+		pid_t pid;
+
+		if (fd < 0) {
+			check(false, "attack.walk-destroy.create", "%s", errname(errno));
+			break;
+		}
+		/* One page in each of WALK_TABLES PTE tables. */
+		for (int i = 0; i < WALK_TABLES; i++)
+			morsel_populate(fd, i * 2 * MIB, PAGE);
+		sh->stop = 0;
+		sh->walks = 0;
+		pid = start_child();
+		if (pid == 0) {
+			pthread_t t1, t2;
+
+			tlb_attach = map_span(fd, PROT_READ | PROT_WRITE);
+			if (tlb_attach == MAP_FAILED)
+				_exit(2);
+			/* Link it: the walkers go where a link leads. */
+			tlb_attach[0] = 1;
+			pthread_create(&t1, NULL, walk_mbind, sh);
+			pthread_create(&t2, NULL, walk_move_pages, sh);
+			pthread_join(t1, NULL);
+			pthread_join(t2, NULL);
+			_exit(0);
+		}
+		while (sh->walks < 2 + r % 4)
+			usleep(100);
+		if (morsel_destroy(fd))
+			check(false, "attack.walk-destroy.destroy", "%s", errname(errno));
+		walks += sh->walks;
+		sh->stop = 1;
+		wait_child(pid, "attack.walk-destroy.walkers");
+		close(fd);
+	}
+	printf("attack: walk-destroy: %d rounds, %ld walks\n", r, walks);
+	munmap(sh, PAGE);
+	counters_back("attack.walk-destroy.counters-zero");
+}
+
+/* ---------------------------------------------------------- 3: ro-attach */
+/*
+ * A second uid gets a read-only fd to a writable morsel (by name, and
+ * passed by the owner over a UNIX socket) and tries to attach it
+ * read-only: refused at every level, as the leaves it would share are
+ * writable and the kernel (KVM through follow_pfnmap_start()) reads
+ * permissions from them. Once write-sealed, it may, and cannot write.
+ */
+static void ro_attacker(void *arg, int sock)
+{
+	unsigned int level = *(unsigned int *)arg;
+	const char *lv = morsel_level_name(level);
+	int ctl = fresh_ctl();
+	char name[96], n[64];
+	int fd;
+	void *p;
+
+	snprintf(n, sizeof(n), "attack-ro-%s", lv);
+	fd = open_on(ctl, n, O_RDONLY);
+	snprintf(name, sizeof(name), "attack.ro-attach.%s.open-rdonly", lv);
+	check(fd >= 0, name, "%s", errname(errno));
+	p = map_span(fd, PROT_READ);
+	snprintf(name, sizeof(name), "attack.ro-attach.%s.by-name-refused", lv);
+	check(p == MAP_FAILED && errno == EACCES, name, "read-only attach of writable "
+	      "leaves: %s", p == MAP_FAILED ? errname(errno) : "attached");
+	close(fd);
+
+	fd = recv_fd(sock);
+	snprintf(name, sizeof(name), "attack.ro-attach.%s.passed-fd", lv);
+	check(fd >= 0, name, "recvmsg: %s", errname(errno));
+	p = map_span(fd, PROT_READ);
+	snprintf(name, sizeof(name), "attack.ro-attach.%s.passed-fd-refused", lv);
+	check(p == MAP_FAILED && errno == EACCES, name, "read-only attach of writable "
+	      "leaves: %s", p == MAP_FAILED ? errname(errno) : "attached");
+	close(fd);
+
+	/* After SEAL_WRITE: attach read-only, read, no write. */
+	fd = recv_fd(sock);
+	p = map_span(fd, PROT_READ);
+	snprintf(name, sizeof(name), "attack.ro-attach.%s.sealed-attach", lv);
+	check(p != MAP_FAILED, name, "%s", errname(errno));
+	if (p != MAP_FAILED) {
+		uint64_t v = 0;
+		int sig;
+
+		probe_init();
+		sig = probe_read(p, &v);
+		snprintf(name, sizeof(name), "attack.ro-attach.%s.sealed-reads", lv);
+		check(!sig && v == MAGIC, name, "%s, value %#llx", signame(sig),
+		      (unsigned long long)v);
+		sig = probe_write(p, 1);
+		snprintf(name, sizeof(name), "attack.ro-attach.%s.sealed-no-write", lv);
+		check(sig == SIGSEGV, name, "write gave %s", signame(sig));
+		snprintf(name, sizeof(name), "attack.ro-attach.%s.no-mprotect", lv);
+		EXPECT_ERR(name, mprotect(p, morsel_level_span(level), PROT_READ | PROT_WRITE),
+			   EACCES);
+		morsel_detach(p, morsel_level_span(level));
+	}
+	close(fd);
+}
+
+static void test_ro_attach(void)
+{
+	unsigned int top = l5_paging() ? MORSEL_LEVEL_P4D : MORSEL_LEVEL_PUD;
+
+	for (unsigned int level = MORSEL_LEVEL_PTE; level <= top; level++) {
+		const char *lv = morsel_level_name(level);
+		int fd = morsel_create(level, 2 * MIB, MORSEL_F_WRITABLE, 0, 0, NULL);
+		char n[64], name[96];
+		int sock, rofd;
+		pid_t pid;
+		void *p;
+
+		snprintf(n, sizeof(n), "attack-ro-%s", lv);
+		if (fd < 0 || morsel_publish(fd, n, 0644)) {
+			check(false, "attack.ro-attach.setup", "%s", errname(errno));
+			return;
+		}
+		p = map_span(fd, PROT_READ | PROT_WRITE);
+		if (p != MAP_FAILED) {
+			*(volatile uint64_t *)p = MAGIC;
+			morsel_detach(p, morsel_level_span(level));
+		}
+		pid = spawn_as(MEMBER_UID, true, &sock, ro_attacker, &level);
+		rofd = morsel_open(n, O_RDONLY);
+		send_fd(sock, rofd);
+		close(rofd);
+		snprintf(name, sizeof(name), "attack.ro-attach.%s.seal", lv);
+		EXPECT_OK(name, morsel_seal(fd, MORSEL_SEAL_WRITE));
+		rofd = morsel_open(n, O_RDONLY);
+		send_fd(sock, rofd);
+		close(rofd);
+		snprintf(name, sizeof(name), "attack.ro-attach.%s.attacker", lv);
+		wait_child(pid, name);
+		close(sock);
+		morsel_unpublish(n);
+		destroy_fd(fd);
+	}
+	counters_back("attack.ro-attach.counters-zero");
+}
+
+/* --------------------------------------------------------------- 4: pkey */
+/*
+ * pkey_mprotect() of an attach (from an O_RDONLY fd, second uid) must not
+ * write the caller's protection key into the leaves every sharer uses: the
+ * others would fault on their next access (SEGV_PKUERR).
+ */
+static void pkey_attacker(void *arg, int sock)
+{
+	int fd = recv_fd(sock);
+	void *p = map_span(fd, PROT_READ);
+	uint64_t span = morsel_level_span(MORSEL_LEVEL_PMD);
+	char done = 'd';
+	int key;
+
+	(void)arg;
+	check(p != MAP_FAILED, "attack.pkey.attach", "%s", errname(errno));
+	if (p == MAP_FAILED)
+		return;
+	key = syscall(SYS_pkey_alloc, 0, 1 /* PKEY_DISABLE_ACCESS */);
+	check(key > 0, "attack.pkey.alloc", "pkey_alloc: %s (no PKU in this CPU?)",
+	      errname(errno));
+	if (key > 0) {
+		EXPECT_ERR("attack.pkey.pkey-mprotect-refused",
+			   syscall(SYS_pkey_mprotect, p, span, PROT_READ, key), EACCES);
+		EXPECT_OK("attack.pkey.same-mprotect-ok", mprotect(p, span, PROT_READ));
+	}
+	if (write(sock, &done, 1) != 1)
+		check(false, "attack.pkey.notify", "%s", errname(errno));
+	morsel_detach(p, span);
+	close(fd);
+}
+
+static void test_pkey(void)
+{
+	uint64_t span = morsel_level_span(MORSEL_LEVEL_PMD);
+	int fd = morsel_create(MORSEL_LEVEL_PMD, 4 * MIB, MORSEL_F_WRITABLE, 0, 0, NULL);
+	volatile uint64_t *p;
+	uint64_t v = 0;
+	int sock, rofd, sig;
+	pid_t pid;
+	char c;
+
+	if (fd < 0 || morsel_publish(fd, "attack-pkey", 0644)) {
+		check(false, "attack.pkey.setup", "%s", errname(errno));
+		return;
+	}
+	p = map_span(fd, PROT_READ | PROT_WRITE);
+	if (p != MAP_FAILED) {
+		p[0] = MAGIC;
+		morsel_detach((void *)p, span);
+	}
+	EXPECT_OK("attack.pkey.seal", morsel_seal(fd, MORSEL_SEAL_WRITE));
+	pid = spawn_as(MEMBER_UID, true, &sock, pkey_attacker, NULL);
+	rofd = morsel_open("attack-pkey", O_RDONLY);
+	send_fd(sock, rofd);
+	close(rofd);
+	if (read(sock, &c, 1) != 1)
+		c = 0;
+	/* The owner's own attach, after the attacker's attempt. */
+	p = map_span(fd, PROT_READ);
+	probe_init();
+	sig = p == MAP_FAILED ? -1 : probe_read((void *)p, &v);
+	check(!sig && v == MAGIC, "attack.pkey.others-still-read",
+	      "owner's read: %s, value %#llx", sig < 0 ? errname(errno) : signame(sig),
+	      (unsigned long long)v);
+	if (p != MAP_FAILED)
+		morsel_detach((void *)p, span);
+	wait_child(pid, "attack.pkey.attacker");
+	close(sock);
+	morsel_unpublish("attack-pkey");
+	destroy_fd(fd);
+	counters_back("attack.pkey.counters-zero");
+}
+
+/* ---------------------------------------------------------- 5: load-seal */
+/*
+ * LOAD reads its source with no morsel lock held; a slow source (here a
+ * FUSE file whose reads wait for us) holds it there while the owner seals
+ * the morsel against writing. Nothing may reach the morsel after
+ * SEAL_WRITE has returned: neither into a hole nor over existing data.
+ */
+struct load_job {
+	int fd, src;
+	int64_t ret;
+	int err;
+};
+
+static void *load_thread(void *arg)
+{
+	struct load_job *j = arg;
+
+	errno = 0;
+	j->ret = morsel_load(j->fd, j->src, 0, 0, PAGE);
+	j->err = errno;
+	return NULL;
+}
+
+static void load_seal_case(struct slow_fuse *fs, const char *tag, bool existing)
+{
+	int fd = morsel_create(MORSEL_LEVEL_PTE, 2 * MIB, MORSEL_F_WRITABLE, 0, 0, NULL);
+	struct load_job job = { .fd = fd };
+	char path[128], name[96];
+	pthread_t t;
+	uint64_t v = 0;
+	void *p;
+	int sig;
+
+	if (fd < 0) {
+		check(false, "attack.load-seal.create", "%s", errname(errno));
+		return;
+	}
+	if (existing) {
+		p = map_span(fd, PROT_READ | PROT_WRITE);
+		if (p != MAP_FAILED) {
+			*(volatile uint64_t *)p = MAGIC;
+			morsel_detach(p, 2 * MIB);
+		}
+	}
+	snprintf(path, sizeof(path), "%s/slow", fs->dir);
+	job.src = open(path, O_RDONLY);
+	snprintf(name, sizeof(name), "attack.load-seal.%s.open-source", tag);
+	check(job.src >= 0, name, "%s: %s", path, errname(errno));
+	if (job.src < 0)
+		goto out;
+	pthread_create(&t, NULL, load_thread, &job);
+	snprintf(name, sizeof(name), "attack.load-seal.%s.load-waits", tag);
+	check(slow_fuse_wait_read(fs, 30), name, "LOAD never read its source");
+	snprintf(name, sizeof(name), "attack.load-seal.%s.seal", tag);
+	EXPECT_OK(name, morsel_seal(fd, MORSEL_SEAL_WRITE));
+	slow_fuse_release(fs);
+	pthread_join(t, NULL);
+	snprintf(name, sizeof(name), "attack.load-seal.%s.load-refused", tag);
+	check(job.ret == -1 && job.err == EPERM, name, "LOAD returned %lld (%s)",
+	      (long long)job.ret, errname(job.err));
+	snprintf(name, sizeof(name), "attack.load-seal.%s.pages", tag);
+	check(info_of(fd).pages == (existing ? 1 : 0), name, "%llu pages",
+	      (unsigned long long)info_of(fd).pages);
+	p = map_span(fd, PROT_READ);
+	probe_init();
+	sig = p == MAP_FAILED ? -1 : probe_read(p, &v);
+	snprintf(name, sizeof(name), "attack.load-seal.%s.unchanged", tag);
+	check(!sig && v == (existing ? MAGIC : 0), name,
+	      "after SEAL_WRITE the page holds %#llx (%s)", (unsigned long long)v,
+	      sig < 0 ? errname(errno) : signame(sig));
+	if (p != MAP_FAILED)
+		morsel_detach(p, 2 * MIB);
+	close(job.src);
+out:
+	destroy_fd(fd);
+}
+
+static void test_load_seal(void)
+{
+	struct slow_fuse fs;
+
+	if (slow_fuse_start(&fs, "/tmp/attack-fuse")) {
+		check(false, "attack.load-seal.mount", "FUSE: %s (CONFIG_FUSE_FS?)",
+		      errname(errno));
+		return;
+	}
+	load_seal_case(&fs, "hole", false);
+	slow_fuse_stop(&fs);
+	if (slow_fuse_start(&fs, "/tmp/attack-fuse")) {
+		check(false, "attack.load-seal.remount", "%s", errname(errno));
+		return;
+	}
+	load_seal_case(&fs, "existing", true);
+	slow_fuse_stop(&fs);
+	counters_back("attack.load-seal.counters-zero");
+}
+
+/* -------------------------------------------------------------- 6: owner */
+static void device_prober(void *arg, int sock)
+{
+	bool member = *(bool *)arg;
+	int ctl = fresh_ctl();
+
+	(void)sock;
+	if (member)
+		check(ctl >= 0, "attack.owner.member-opens-device", "%s", errname(errno));
+	else
+		check(ctl < 0 && errno == EACCES, "attack.owner.stranger-denied",
+		      "open gave %s", ctl < 0 ? errname(errno) : "an fd");
+	if (ctl >= 0)
+		close(ctl);
+}
+
+/* Holds an O_RDWR fd passed by the owner: use, not ownership. */
+static void republisher(void *arg, int sock)
+{
+	int fd = recv_fd(sock);
+	struct morsel_info i;
+
+	(void)arg;
+	check(fd >= 0, "attack.owner.fd-passed", "%s", errname(errno));
+	EXPECT_ERR("attack.owner.republish-refused",
+		   morsel_publish(fd, "attack-stolen", 0666), EPERM);
+	EXPECT_ERR("attack.owner.destroy-refused", morsel_destroy(fd), EPERM);
+	i = info_of(fd);
+	check(i.uid == 0 && i.name[0] == 0, "attack.owner.still-roots",
+	      "owner uid %u, name '%s'", i.uid, i.name);
+	EXPECT_OK("attack.owner.fd-grants-use", morsel_populate(fd, 0, PAGE));
+	close(fd);
+}
+
+/* As MEMBER_UID: fill a PMD-table morsel sparsely until the limit. */
+static void limit_filler(void *arg, int sock)
+{
+	long limit = *(long *)arg;
+	int ctl = fresh_ctl(), fd, err = 0;
+	struct morsel_info i;
+	uint64_t off;
+
+	(void)sock;
+	fd = create_on(ctl, MORSEL_LEVEL_PMD, GIB, 0);
+	check(fd >= 0, "attack.owner.limit-create", "%s", errname(errno));
+	if (fd < 0)
+		return;
+	/* One page per PTE table: tables are half of what is pinned. */
+	for (off = 0; off < GIB; off += 2 * MIB) {
+		if (morsel_populate(fd, off, PAGE)) {
+			err = errno;
+			break;
+		}
+	}
+	i = info_of(fd);
+	check(err == EDQUOT, "attack.owner.limit-edquot", "populate ended with %s",
+	      errname(err));
+	check(i.pages + i.tables <= (uint64_t)limit && i.pages + i.tables >= (uint64_t)limit - 1,
+	      "attack.owner.limit-counts-tables", "%llu pages + %llu tables, limit %ld",
+	      (unsigned long long)i.pages, (unsigned long long)i.tables, limit);
+	/* Published, it outlives this process and still counts. */
+	EXPECT_OK("attack.owner.limit-publish", morsel_publish(fd, "attack-limit", 0600));
+	close(fd);
+}
+
+static void limit_second(void *arg, int sock)
+{
+	int ctl = fresh_ctl(), fd;
+
+	(void)arg;
+	(void)sock;
+	fd = create_on(ctl, MORSEL_LEVEL_PTE, 2 * MIB, 0);
+	if (fd >= 0)
+		EXPECT_ERR("attack.owner.limit-outlives-process",
+			   morsel_populate(fd, 0, 4 * PAGE), EDQUOT);
+	else
+		check(errno == EDQUOT, "attack.owner.limit-outlives-process", "create: %s",
+		      errname(errno));
+}
+
+static long meminfo_kb(const char *key)
+{
+	char line[128];
+	long v = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	while (f && fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, key, strlen(key)))
+			sscanf(line + strlen(key), ": %ld", &v);
+	}
+	if (f)
+		fclose(f);
+	return v;
+}
+
+static long long cg_read(const char *cg, const char *file)
+{
+	char path[128];
+	long long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/fs/cgroup/%s/%s", cg, file);
+	f = fopen(path, "r");
+	if (f) {
+		if (fscanf(f, "%lld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+static bool cg_write(const char *cg, const char *file, const char *val)
+{
+	char path[128];
+	FILE *f;
+	bool ok;
+
+	snprintf(path, sizeof(path), "/sys/fs/cgroup/%s/%s", cg, file);
+	f = fopen(path, "w");
+	if (!f)
+		return false;
+	ok = fputs(val, f) >= 0;
+	return !fclose(f) && ok;
+}
+
+static bool cg_enter(const char *cg)
+{
+	char pid[32];
+
+	snprintf(pid, sizeof(pid), "%d\n", getpid());
+	return cg_write(cg, "cgroup.procs", pid);
+}
+
+/*
+ * Pages and tables are charged to the creator's memory cgroup: its
+ * memory.max bounds them, and a process of another cgroup that attaches
+ * and touches everything is not charged for them.
+ */
+static void test_memcg(void)
+{
+	const uint64_t have = 16 * MIB;
+	long long before, after, other_before, other_after;
+	pid_t pid;
+	int fd;
+
+	mkdir("/sys/fs/cgroup", 0755);
+	if (mount("cgroup2", "/sys/fs/cgroup", "cgroup2", 0, NULL) && errno != EBUSY) {
+		check(false, "attack.owner.memcg-mount", "%s", errname(errno));
+		return;
+	}
+	cg_write(".", "cgroup.subtree_control", "+memory");
+	mkdir("/sys/fs/cgroup/attack-a", 0755);
+	mkdir("/sys/fs/cgroup/attack-b", 0755);
+	if (!cg_write("attack-a", "memory.max", "33554432")) {
+		check(false, "attack.owner.memcg-setup", "memory.max: %s", errname(errno));
+		return;
+	}
+	pid = start_child();
+	if (pid == 0) {
+		int f;
+
+		cg_enter("attack-a");
+		f = morsel_create(MORSEL_LEVEL_PMD, 64 * MIB, MORSEL_F_WRITABLE, 0, 0, NULL);
+		before = cg_read("attack-a", "memory.current");
+		EXPECT_OK("attack.owner.memcg-populate", morsel_populate(f, 0, have));
+		after = cg_read("attack-a", "memory.current");
+		check(after - before >= (long long)have, "attack.owner.memcg-charged",
+		      "memory.current grew by %lld for %llu bytes", after - before,
+		      (unsigned long long)have);
+		EXPECT_OK("attack.owner.memcg-publish", morsel_publish(f, "attack-memcg", 0600));
+		/* Beyond memory.max: fails (or the memcg OOM killer ends us). */
+		EXPECT_ERR("attack.owner.memcg-max", morsel_populate(f, have, 48 * MIB),
+			   ENOMEM);
+		end_child();
+	}
+	waitpid(pid, NULL, 0);
+	/* An OOM-killed charger may overshoot by what it had in flight. */
+	check(cg_read("attack-a", "memory.current") <= 33 * (long long)MIB,
+	      "attack.owner.memcg-within-max", "memory.current %lld",
+	      cg_read("attack-a", "memory.current"));
+	pid = start_child();
+	if (pid == 0) {
+		uint64_t span = morsel_level_span(MORSEL_LEVEL_PMD);
+		volatile char *p;
+		uint64_t sum = 0;
+		struct morsel_info i;
+
+		cg_enter("attack-b");
+		fd = morsel_open("attack-memcg", O_RDWR);
+		i = info_of(fd);
+		other_before = cg_read("attack-b", "memory.current");
+		p = map_span(fd, PROT_READ | PROT_WRITE);
+		if (p != MAP_FAILED) {
+			for (uint64_t off = 0; off < i.pages * PAGE; off += PAGE)
+				sum += p[off];
+		}
+		other_after = cg_read("attack-b", "memory.current");
+		check(p != MAP_FAILED && other_after - other_before < (long long)MIB,
+		      "attack.owner.memcg-not-the-mapper",
+		      "a mapper's cgroup grew by %lld bytes touching %llu pages (sum %llu)",
+		      other_after - other_before, (unsigned long long)i.pages,
+		      (unsigned long long)sum);
+		if (p != MAP_FAILED)
+			morsel_detach((void *)p, span);
+		EXPECT_OK("attack.owner.memcg-destroy", morsel_destroy(fd));
+		end_child();
+	}
+	wait_child(pid, "attack.owner.memcg-mapper");
+	rmdir("/sys/fs/cgroup/attack-a");
+	rmdir("/sys/fs/cgroup/attack-b");
+}
+
+static void test_owner(void)
+{
+	struct stat st = { 0 };
+	bool member;
+	long def, limit = 300;
+	int sock, fd;
+	pid_t pid;
+
+	check(!stat(MORSEL_DEVICE, &st) && (st.st_mode & 0777) == 0660,
+	      "attack.owner.device-mode", "mode %o", st.st_mode & 0777);
+	member = false;
+	pid = spawn_as(STRANGER_UID, false, &sock, device_prober, &member);
+	wait_child(pid, "attack.owner.stranger");
+	close(sock);
+	member = true;
+	pid = spawn_as(MEMBER_UID, true, &sock, device_prober, &member);
+	wait_child(pid, "attack.owner.member");
+	close(sock);
+
+	/* An fd passed to another uid grants use, not ownership. */
+	fd = morsel_create(MORSEL_LEVEL_PTE, 2 * MIB, MORSEL_F_WRITABLE, 0, 0, NULL);
+	EXPECT_OK("attack.owner.publish", morsel_publish(fd, "attack-owned", 0600));
+	EXPECT_OK("attack.owner.unpublish", morsel_unpublish("attack-owned"));
+	pid = spawn_as(MEMBER_UID, true, &sock, republisher, NULL);
+	send_fd(sock, fd);
+	wait_child(pid, "attack.owner.republisher");
+	close(sock);
+	check(info_of(fd).uid == 0 && info_of(fd).mode == 0600, "attack.owner.unchanged",
+	      "uid %u mode %o", info_of(fd).uid, info_of(fd).mode);
+	destroy_fd(fd);
+
+	/* A default limit, a quarter of RAM. */
+	def = read_param("max_pages_per_user");
+	check(def > 0 && labs(def - meminfo_kb("MemTotal") / 16) <= def / 100 + 1,
+	      "attack.owner.default-limit", "max_pages_per_user %ld, MemTotal %ld kB", def,
+	      meminfo_kb("MemTotal"));
+	check(write_param("max_pages_per_user", limit), "attack.owner.set-limit", "%s",
+	      errname(errno));
+	pid = spawn_as(MEMBER_UID, true, &sock, limit_filler, &limit);
+	wait_child(pid, "attack.owner.limit-filler");
+	close(sock);
+	pid = spawn_as(MEMBER_UID, true, &sock, limit_second, NULL);
+	wait_child(pid, "attack.owner.limit-second");
+	close(sock);
+	fd = morsel_open("attack-limit", O_RDWR);
+	EXPECT_OK("attack.owner.root-destroys", morsel_destroy(fd));
+	close(fd);
+	write_param("max_pages_per_user", def);
+	test_memcg();
+	counters_back("attack.owner.counters-zero");
+}
+
+/* ----------------------------------------------------------------- main */
+static const struct {
+	const char *name;
+	void (*fn)(void);
+} tests[] = {
+	{ "tlb-munmap", test_tlb_munmap },
+	{ "walk-destroy", test_walk_destroy },
+	{ "ro-attach", test_ro_attach },
+	{ "pkey", test_pkey },
+	{ "load-seal", test_load_seal },
+	{ "owner", test_owner },
+};
+
+int main(int argc, char **argv)
+{
+	struct stat st;
+	int i = 1;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	test_prefix = "morsel";
+	if (argc > 2 && !strcmp(argv[1], "--rounds")) {
+		rounds = atoi(argv[2]);
+		i = 3;
+	}
+	if (i >= argc) {
+		fprintf(stderr, "usage: %s [--rounds N] TEST...\n", argv[0]);
+		return 2;
+	}
+	if (getuid() != 0 || stat(MORSEL_DEVICE, &st)) {
+		fprintf(stderr, "%s: run as root with morsel.ko loaded\n", argv[0]);
+		return 2;
+	}
+	dev_gid = st.st_gid;
+	for (; i < argc; i++) {
+		size_t t;
+
+		for (t = 0; t < sizeof(tests) / sizeof(tests[0]); t++) {
+			if (!strcmp(argv[i], tests[t].name))
+				break;
+		}
+		if (t == sizeof(tests) / sizeof(tests[0])) {
+			fprintf(stderr, "%s: no test %s\n", argv[0], argv[i]);
+			return 2;
+		}
+		printf("attack: %s\n", tests[t].name);
+		tests[t].fn();
+	}
+	return failures ? 1 : 0;
+}
