@@ -23,7 +23,7 @@ done
 rm -rf "$work"
 mkdir -p "$src/scripts/pkg"
 cp -a debian dkms.conf Kbuild Kconfig VERSION COPYING README.md include src kunit "$src/"
-cp -a scripts/pkg/dkms-tree.sh scripts/pkg/kernel-hook.sh "$src/scripts/pkg/"
+cp -a scripts/pkg/dkms-tree.sh scripts/pkg/kernel-hook.sh scripts/pkg/60-morsel.rules "$src/scripts/pkg/"
 (cd "$src" && dpkg-buildpackage -us -uc -b) >"$work/build.log" 2>&1 || {
 	tail -n 30 "$work/build.log" >&2
 	echo "build-deb: dpkg-buildpackage failed, see $work/build.log" >&2

@@ -22,6 +22,8 @@ rm -rf "$top"
 mkdir -p "$top"/{SOURCES,SPECS,tar/"$name"}
 scripts/pkg/dkms-tree.sh "$top/tar/$name"
 cp dkms.conf README.md COPYING "$top/tar/$name/"
+mkdir -p "$top/tar/$name/scripts/pkg"
+cp scripts/pkg/60-morsel.rules scripts/pkg/morsel.sysusers "$top/tar/$name/scripts/pkg/"
 # Reproducible tarball: sorted, fixed owner and times.
 tar -C "$top/tar" --sort=name --owner=0 --group=0 --numeric-owner \
 	--mtime="@$(git log -1 --format=%ct 2>/dev/null || echo 0)" -czf "$top/SOURCES/$name.tar.gz" "$name"
