@@ -120,7 +120,7 @@ bench-user: build/gcc/plain/bench
 # libmorsel, morselctl and the morsel guest tests/benchmark for the host, for
 # every compiler in CCS: build/tools/<cc>/ (docs/morselctl.md). The guest
 # gets static builds from scripts/vm/morsel-tools.sh.
-MORSEL_PROGS := morselctl morsel_test morsel_random morsel_bench
+MORSEL_PROGS := morselctl morsel_test morsel_attack morsel_random morsel_bench
 MORSEL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -pthread -Iinclude/uapi -Itools/morsel
 MORSEL_DEPS := tools/morsel/libmorsel.c $(wildcard tools/morsel/*.h tools/include/*.h) \
 	include/uapi/linux/morsel.h
@@ -191,17 +191,25 @@ test-pkg:
 	$(Q)STEP_TIMEOUT=3600 scripts/run-step.sh --expect-results test-pkg build/check/test-pkg.log scripts/pkg/test-pkg.sh
 	$(Q)grep -E '^(PASS|FAIL) |^test-pkg: \[|^test-pkg: total' build/check/test-pkg.log | grep -v '^PASS ' || true
 
-# Every step runs even if an earlier one failed; the summary decides.
+# The cache scripts' bookkeeping from an empty cache (scripts/test-cache.sh).
+.PHONY: test-cache
+test-cache:
+	$(Q)scripts/run-step.sh --expect-results cache build/check/cache.log scripts/test-cache.sh
+
+# Every step runs even if an earlier one failed; the summary decides and
+# prints the time of each step (docs/ci.md) before its closing line.
+T := scripts/step-time.sh
 check:
 	$(Q)rm -rf build/check
-	$(Q)scripts/run-step.sh deps build/check/deps.log scripts/deps.sh || true
-	$(Q)$(MAKE) test-user || true
-	$(Q)$(MAKE) modules-check || true
-	$(Q)scripts/run-step.sh tools build/check/tools.log $(MAKE) tools || true
-	$(Q)$(MAKE) checkpatch || true
-	$(Q)$(MAKE) kunit || true
-	$(Q)$(MAKE) vm-test || true
-	$(Q)$(MAKE) test-pkg || true
+	$(Q)$(T) deps scripts/run-step.sh deps build/check/deps.log scripts/deps.sh || true
+	$(Q)$(T) test-user $(MAKE) test-user || true
+	$(Q)$(T) modules-check $(MAKE) modules-check || true
+	$(Q)$(T) tools scripts/run-step.sh tools build/check/tools.log $(MAKE) tools || true
+	$(Q)$(T) checkpatch $(MAKE) checkpatch || true
+	$(Q)$(T) kunit $(MAKE) kunit || true
+	$(Q)$(T) vm-test $(MAKE) vm-test || true
+	$(Q)$(T) test-pkg $(MAKE) test-pkg || true
+	$(Q)$(T) cache $(MAKE) test-cache || true
 	$(Q)scripts/summary.sh build/check
 
 clean:
@@ -231,4 +239,5 @@ help:
 	@echo 'make deb | rpm       llfree-morsel-dkms .deb (lintian) / .rpm (rpmlint) into build/pkg/'
 	@echo 'make kernel-deb      hook-kernel linux-image/linux-headers .debs (KERNEL_CONFIG=test|debian|FILE)'
 	@echo 'make test-pkg        install the packages: Debian 12 root + QEMU, dnf --installroot'
+	@echo 'make test-cache      the cache scripts from an empty cache (make, look up, prune)'
 	@echo 'make clean           remove build/ (kernel tree caches stay in ~/.cache/llfree-morsel)'

@@ -4,7 +4,7 @@
 # Print the path of a Linux 6.12 source tree ready for kunit.py and checkpatch.
 #
 # The tree is Debian's linux-source-6.12 plus patches/6.12/*.patch, extracted
-# once into ~/.cache/llfree-morsel/trees/<version>-<patch hash>/ and reused
+# once into <cache>/trees/<version>-<patch hash>/ (scripts/cache.sh) and reused
 # (kunit.py builds out of tree with O=, so the extraction stays clean). On every
 # call this checkout is (re)staged into it as mm/llfree_morsel: CI runs from
 # fresh clones in other directories, so the link must follow the caller.
@@ -14,7 +14,8 @@
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
-CACHE=${LLFREE_CACHE:-$HOME/.cache/llfree-morsel}
+# shellcheck source=scripts/cache.sh
+. "$REPO/scripts/cache.sh"
 TARBALL=/usr/src/linux-source-6.12.tar.xz
 PKG=linux-source-6.12
 STAGE=1
@@ -73,19 +74,10 @@ if [ ! -f "$tree/.llfree-tree-ready" ]; then
 	trap - EXIT
 fi
 
-# Every change to the patch series makes a new tree (1.7 GiB, plus its KUnit
-# build): keep the most recently used few, but never one used within the
-# last hour, which a build may still be reading.
+# Every change to the patch series makes a new tree (1.7 GiB): keep the
+# three most recently used (their KUnit builds are pruned by kunit.sh).
 touch "$tree/.llfree-tree-ready"
-keep=${LLFREE_KEEP_TREES:-3}
-ls -1dt "$trees"/*/.llfree-tree-ready | tail -n +$((keep + 1)) | while read -r mark; do
-	if [ -z "$(find "$mark" -mmin -60)" ]; then
-		old=${mark%/.llfree-tree-ready}
-		echo "kernel-tree: pruning $old" >&2
-		rm -rf "$old" "$CACHE/kunit-build/$(basename "$old")"-*
-	fi
-done
-find "$trees" -maxdepth 1 -name '.tmp.*' -mmin +60 -exec rm -rf {} +
+cache_prune "$trees" "${LLFREE_KEEP_TREES:-3}" .llfree-tree-ready
 
 if [ "$STAGE" = 1 ]; then
 	ln -sfn "$REPO" "$tree/mm/llfree_morsel"

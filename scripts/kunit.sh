@@ -7,14 +7,15 @@
 # same lines go to build/check/kunit.log, kunit.py's output to
 # build/kunit/kunit.py.log.
 #
-# The kernel build is cached in ~/.cache/llfree-morsel/kunit-build/<key>, key =
+# The kernel build is cached in <cache>/kunit-build/<key>, key =
 # tree (version + patch hash) + .kunitconfig hash, so reruns are incremental.
 # Environment: LLFREE_KUNIT_TIMEOUT (seconds for the test run, default 900),
 # LLFREE_KUNIT_FILTER (kunit.py filter_glob, e.g. 'llfree_bitfield*').
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
-CACHE=${LLFREE_CACHE:-$HOME/.cache/llfree-morsel}
+# shellcheck source=scripts/cache.sh
+. "$REPO/scripts/cache.sh"
 
 # Staging re-points the tree's link at this checkout: hold the kernel-build
 # lock from before staging until kunit.py is done.
@@ -39,14 +40,9 @@ key=$(basename "$tree")-$(sha256sum <"$REPO/kunit/.kunitconfig" | cut -c1-12)
 build_dir=$CACHE/kunit-build/$key
 mkdir -p "$build_dir"
 touch "$build_dir"
-# Each tree or .kunitconfig change starts a new 0.5 GiB build: keep the most
-# recently used three (kernel-tree.sh also drops those of pruned trees).
-ls -1dt "$CACHE"/kunit-build/*/ | tail -n +4 | while read -r old; do
-	if [ -z "$(find "$old" -maxdepth 0 -mmin -60)" ]; then
-		echo "kunit: pruning $old"
-		rm -rf "$old"
-	fi
-done
+# Each tree or .kunitconfig change starts a new 0.5 GiB build: keep three.
+# kunit.py itself resumes a build that was killed halfway.
+cache_prune "$CACHE/kunit-build" 3
 
 args=(run --arch=x86_64
 	--kunitconfig="$REPO/kunit"
@@ -77,5 +73,9 @@ if [ "$rc" -ne 0 ] && [ "$src" -eq 0 ]; then
 	echo "${last%, 0 failed}, 1 failed" >>"$log"
 	src=1
 fi
+# The build and run times kunit.py reports, for make check's table.
+sed -n 's/.*Elapsed time: [0-9.]*s total, \([0-9.]*\)s configuring, \([0-9.]*\)s building, \([0-9.]*\)s running.*/TIME kunit.build \2\nTIME kunit.run \3/p' \
+	"$out/kunit.py.log" | sed 's/\.[0-9]*$//' | cat - "$log" >"$log.tmp"
+mv "$log.tmp" "$log"
 cat "$log"
 exit "$src"

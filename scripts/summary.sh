@@ -29,5 +29,21 @@ for f in "${logs[@]}"; do
 done
 
 echo "summary: ${#logs[@]} logs in $dir"
+# Wall time per step (step-time.sh) and the parts steps report as
+# `TIME <part> <seconds>` lines in their logs.
+if [ -s "$dir/times.txt" ]; then
+	total=0
+	echo "step times (seconds):"
+	while read -r step secs; do
+		printf '  %-34s %6d\n' "$step" "$secs"
+		total=$((total + secs))
+		if [ -f "$dir/$step.log" ]; then
+			grep '^TIME ' "$dir/$step.log" | while read -r _ part psecs; do
+				printf '    %-32s %6d\n' "$part" "$psecs"
+			done
+		fi
+	done <"$dir/times.txt"
+	printf '  %-34s %6d\n' total "$total"
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -8,11 +8,14 @@
 # (but not dkms itself: installing our .deb must pull it in), the apt lists,
 # and the .debs of dkms and of Debian's stock kernel headers downloaded (not
 # installed) into var/cache/apt/archives, so that a test run needs no network.
-# Cached as ~/.cache/llfree-morsel/debroot/bookworm-<recipe hash>-<YYYYMM>.tar.zst:
-# the recipe is this file; the month makes it pick up archive updates.
+# Cached as <cache>/debroot/bookworm-<recipe hash>-<YYYYMM>.tar.zst
+# (scripts/cache.sh): the recipe is this file; the month makes it pick up
+# archive updates. A run killed halfway leaves only a .tmp.* directory.
 set -euo pipefail
 
-CACHE=${LLFREE_CACHE:-$HOME/.cache/llfree-morsel}
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
+# shellcheck source=scripts/cache.sh
+. "$REPO/scripts/cache.sh"
 MIRROR=${LLFREE_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 SECURITY=${LLFREE_DEBIAN_SECURITY:-http://deb.debian.org/debian-security}
 SUITE=bookworm
@@ -29,6 +32,8 @@ mkdir -p "$dir"
 exec 9>"$dir/.lock"
 flock 9
 if [ -s "$tarball" ]; then
+	touch "$tarball"
+	cache_prune "$dir" 2
 	echo "$tarball"
 	exit 0
 fi
@@ -70,6 +75,6 @@ rm -f "$root/etc/resolv.conf"
 tar -C "$root" --numeric-owner -cf - . | zstd -q -T0 -3 -o "$tmp/root.tar.zst"
 mv "$tmp/root.tar.zst" "$tarball"
 # Older recipes and months.
-find "$dir" -maxdepth 1 -name "$SUITE-*.tar.zst" ! -name "$key.tar.zst" -delete
+cache_prune "$dir" 2
 echo "debroot: cached $tarball ($(du -h "$tarball" | cut -f1))" >&2
 echo "$tarball"

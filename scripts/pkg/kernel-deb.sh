@@ -24,12 +24,13 @@
 # .config (dkms 3.0.x reads it for BUILD_EXCLUSIVE_CONFIG) and a postinst
 # that runs /etc/kernel/header_postinst.d like Debian's own headers packages
 # do, so installing the headers alone triggers DKMS. The .debs are cached in
-# ~/.cache/llfree-morsel/kernel-deb/<build key><localversion>/.
+# <cache>/kernel-deb/<build key><localversion>/ (scripts/cache.sh).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 REPO=$(cd "$HERE/../.." && pwd -P)
-CACHE=${LLFREE_CACHE:-$HOME/.cache/llfree-morsel}
+# shellcheck source=scripts/cache.sh
+. "$REPO/scripts/cache.sh"
 config=test lv='' lv_set=0 out=''
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -52,7 +53,7 @@ if [ "$config" = test ] && tree=$("$REPO/scripts/kernel-tree.sh" --no-stage 2>/d
 	chash=$(sha256sum <"$REPO/scripts/vm/test-kernel.config" | cut -c1-12)
 	dest=$CACHE/kernel-deb/test-$(basename "$tree")-$chash$lv
 	if [ -f "$dest/.ready" ] && [ -f "$CACHE/build/test-$(basename "$tree")-$chash/.llfree-build-ready" ]; then
-		touch "$dest"
+		touch "$dest/.ready"
 		if [ -n "$out" ]; then
 			mkdir -p "$out"
 			cp "$dest"/*.deb "$out/"
@@ -60,6 +61,12 @@ if [ "$config" = test ] && tree=$("$REPO/scripts/kernel-tree.sh" --no-stage 2>/d
 		ls "$dest"/linux-image-*.deb "$dest"/linux-headers-*.deb
 		exit 0
 	fi
+fi
+
+# Building: one kernel build at a time on this machine, and the packages
+# bindeb-pkg leaves next to the build directory are ours until moved.
+if [ -z "${LLFREE_KDEB_LOCKED:-}" ]; then
+	LLFREE_KDEB_LOCKED=1 exec "$REPO/scripts/kbuild-lock.sh" "$0" "$@"
 fi
 
 tree=$("$REPO/scripts/kernel-tree.sh")
@@ -126,15 +133,17 @@ if [ ! -f "$dest/.ready" ]; then
 		# (0.5 GiB) and relink the copy.
 		objdir=$CACHE/kernel-deb/obj/$key
 		mkdir -p "$objdir"
+		# A copy a killed run left half done is completed here.
 		rsync -a --delete --exclude=/debian "$base/" "$objdir/"
 	fi
 	release=$("${mk[@]}" O="$objdir" LOCALVERSION="$lv" kernelrelease)
 	pkgver=$release-1
-	parent=$(dirname "$objdir")
+	# Where bindeb-pkg writes: kbuild resolves O= (it may be a link).
+	parent=$(dirname "$(realpath "$objdir")")
 	echo "kernel-deb: bindeb-pkg $release in $objdir" >&2
 	start=$SECONDS
 	touch "$parent/.bindeb-start-$key"
-	"$REPO/scripts/kbuild-lock.sh" "${mk[@]}" O="$objdir" LOCALVERSION="$lv" \
+	"${mk[@]}" O="$objdir" LOCALVERSION="$lv" \
 		KDEB_PKGVERSION="$pkgver" KDEB_CHANGELOG_DIST=bookworm KDEB_COMPRESS=gzip \
 		-j"$(nproc)" bindeb-pkg >"$parent/bindeb-pkg-$key.log" 2>&1 || {
 		tail -n 30 "$parent/bindeb-pkg-$key.log" >&2
@@ -180,16 +189,11 @@ if [ ! -f "$dest/.ready" ]; then
 	trap - EXIT
 	touch "$dest/.ready"
 fi
-touch "$dest"	# most recently used (the pruning below goes by this)
+touch "$dest/.ready"	# most recently used
 # Every patch or config change makes new .debs (20 MiB) and, for a second
-# release, a copied build (0.5 GiB): keep the six most recently used of each,
-# but nothing used within the last hour.
-for d in "$CACHE/kernel-deb" "$CACHE/kernel-deb/obj"; do
-	find "$d" -mindepth 1 -maxdepth 1 -type d ! -name obj ! -name '.tmp.*' -printf '%T@ %p\n' |
-		sort -rn | tail -n +7 | while read -r _ old; do
-		[ -n "$(find "$old" -maxdepth 0 -mmin -60)" ] || rm -rf "$old"
-	done
-done
+# release, a copied build (0.5 GiB): keep six of the one, two of the other.
+cache_prune "$CACHE/kernel-deb" 6 .ready
+cache_prune "$CACHE/kernel-deb/obj" 2
 if [ -n "$out" ]; then
 	mkdir -p "$out"
 	cp "$dest"/*.deb "$out/"

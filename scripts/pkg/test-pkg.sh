@@ -48,19 +48,23 @@ fail() {
 	echo "FAIL pkg.$1: $2"
 	nfail=$((nfail + 1))
 }
+# phase ID TEXT: a new phase; the previous one's time goes to make check's
+# table as `TIME pkg.<id> <seconds>`.
+phase_id=''
 phase() {
-	echo "test-pkg: [$((SECONDS - t0))s] $* (previous phase $((SECONDS - tphase))s)"
-	tphase=$SECONDS
+	[ -z "$phase_id" ] || echo "TIME pkg.$phase_id $((SECONDS - tphase))"
+	echo "test-pkg: [$((SECONDS - t0))s] $2"
+	phase_id=$1 tphase=$SECONDS
 }
 ver=$(cat VERSION)
 
-phase "version"
+phase version "version"
 scripts/pkg/check-version.sh || nfail=$((nfail + 1))
-phase "dkms.conf logic (fake kernels)"
+phase dkms-conf "dkms.conf logic (fake kernels)"
 scripts/pkg/test-dkms-conf.sh || nfail=$((nfail + 1))
 
 # ------------------------------------------------------------ build, lint
-phase "make deb"
+phase deb "make deb"
 if scripts/pkg/build-deb.sh >"$LOGS/deb.log" 2>&1; then
 	pass deb.build
 	if [ -s build/pkg/lintian.txt ]; then
@@ -73,7 +77,7 @@ else
 fi
 deb=build/pkg/llfree-morsel-dkms_${ver}_all.deb
 
-phase "make rpm"
+phase rpm "make rpm"
 if scripts/pkg/build-rpm.sh >"$LOGS/rpm.log" 2>&1; then
 	pass rpm.build
 	if grep -q ' 0 errors, 0 warnings' build/pkg/rpmlint.txt; then
@@ -89,7 +93,7 @@ else
 fi
 
 # ---------------------------------------------------- hook-kernel packages
-phase "hook-kernel packages (kernel-deb.sh; cached after the first run)"
+phase kernel-debs "hook-kernel packages (kernel-deb.sh; cached after the first run)"
 kdebs=$OUT/kernel-debs
 rm -rf "$kdebs"
 mkdir -p "$kdebs"
@@ -163,7 +167,7 @@ check_modules() { # NAME RELEASE
 }
 
 if [ "$kernel_ok" = 1 ] && [ -f "$deb" ]; then
-	phase "Debian 12 root (debroot.sh; cached after the first run)"
+	phase debroot "Debian 12 root (debroot.sh; cached after the first run)"
 	tarball=$(scripts/pkg/debroot.sh 2>"$LOGS/debroot.log") || {
 		fail deb.root "no Debian root: $(tail -n 3 "$LOGS/debroot.log" | tr '\n' ' ')"
 		tarball=
@@ -182,7 +186,7 @@ if [ -n "${tarball:-}" ]; then
 	pkgdeb=/tmp/debs/$(basename "$deb")
 	in_debs() { basename "$(ls "$root"/tmp/debs/"$1"_*.deb)" | sed 's|^|/tmp/debs/|'; }
 
-	phase "install hook kernel A ($rel_A): image + headers"
+	phase install-kernel-A "install hook kernel A ($rel_A): image + headers"
 	if apt_root install "$(in_debs linux-image-"$rel_A")" "$(in_debs linux-headers-"$rel_A")" \
 		>"$LOGS/apt-kernel-A.log" 2>&1; then
 		pass deb.hook-kernel-A.install
@@ -190,7 +194,7 @@ if [ -n "${tarball:-}" ]; then
 		fail deb.hook-kernel-A.install "apt-get failed, see $LOGS/apt-kernel-A.log"
 	fi
 
-	phase "apt-get install ./$(basename "$deb")"
+	phase install-dkms "apt-get install ./$(basename "$deb")"
 	rc=0
 	apt_root_build install "$pkgdeb" >"$LOGS/apt-dkms.log" 2>&1 || rc=$?
 	sed -n '/Setting up llfree-morsel-dkms/,$p' "$LOGS/apt-dkms.log" | head -n 25 | sed 's/^/    | /' || true
@@ -203,6 +207,13 @@ if [ -n "${tarball:-}" ]; then
 			echo "test-pkg: DKMS build log: $LOGS/dkms-make.log"
 			grep -E 'error|Error' "$LOGS/dkms-make.log" | head -n 5 | sed 's/^/    | /' || true
 		fi
+	fi
+	# /dev/morsel's group and udev rule (docs/morsel.md, "Security model").
+	if in_root getent group morsel >/dev/null &&
+		grep -q 'GROUP="morsel", MODE="0660"' "$root/lib/udev/rules.d/60-morsel.rules" 2>/dev/null; then
+		pass deb.morsel-group-and-udev-rule
+	else
+		fail deb.morsel-group-and-udev-rule "no group morsel or no /lib/udev/rules.d/60-morsel.rules"
 	fi
 	in_root dkms status | sed 's/^/    dkms status: /' || true
 	if in_root dkms status -m $NAME -v "$ver" -k "$rel_A" | grep -q ': installed'; then
@@ -219,7 +230,7 @@ if [ -n "${tarball:-}" ]; then
 		fail deb.vermagic-A "llfree.ko vermagic '${vm:-}' is not for $rel_A"
 	fi
 
-	phase "kernel upgrade: install hook kernel B's headers ($rel_B)"
+	phase kernel-B "kernel upgrade: install hook kernel B's headers ($rel_B)"
 	rc=0
 	apt_root_build install "$(in_debs linux-headers-"$rel_B")" >"$LOGS/apt-kernel-B.log" 2>&1 || rc=$?
 	grep -E 'llfree-morsel|dkms' "$LOGS/apt-kernel-B.log" | head -n 10 | sed 's/^/    | /' || true
@@ -230,7 +241,7 @@ if [ -n "${tarball:-}" ]; then
 	fi
 	check_modules deb.autobuilt-for-B "$rel_B"
 
-	phase "stock kernel: install Debian's linux-headers-amd64"
+	phase stock-kernel "stock kernel: install Debian's linux-headers-amd64"
 	rc=0
 	apt_root install linux-headers-amd64 >"$LOGS/apt-stock.log" 2>&1 || rc=$?
 	grep -E 'Setting up linux-headers|llfree-morsel|Error|exited' "$LOGS/apt-stock.log" | head -n 10 | sed 's/^/    | /' || true
@@ -273,7 +284,7 @@ if [ -n "${tarball:-}" ]; then
 		fail deb.workaround-needed "dkms' hook exited $rc without and $rc2 with the workaround (see $LOGS/control.log)"
 	fi
 
-	phase "boot hook kernel A in QEMU, modprobe the packaged modules"
+	phase boot-modprobe "boot hook kernel A in QEMU, modprobe the packaged modules"
 	vmout=$OUT/vm
 	rm -rf "$vmout"
 	mkdir -p "$vmout/stage/lib/modules"
@@ -288,7 +299,7 @@ if [ -n "${tarball:-}" ]; then
 		fail vm.image "could not pack the root's /lib/modules/$rel_A"
 	fi
 
-	phase "apt-get purge llfree-morsel-dkms"
+	phase purge "apt-get purge llfree-morsel-dkms"
 	rc=0
 	apt_root purge llfree-morsel-dkms >"$LOGS/apt-purge.log" 2>&1 || rc=$?
 	if [ "$rc" -eq 0 ]; then
@@ -309,7 +320,7 @@ if [ -n "${tarball:-}" ]; then
 fi
 
 # ------------------------------------------------------------------ RPM
-phase "RPM: dnf --installroot from a local createrepo_c repo"
+phase rpm-dnf "RPM: dnf --installroot from a local createrepo_c repo"
 rpmout=$OUT/rpm
 rpm_pkg=$(ls build/pkg/llfree-morsel-dkms-"$ver"-*.noarch.rpm 2>/dev/null | head -n 1 || true)
 if [ -z "$rpm_pkg" ]; then
@@ -392,10 +403,12 @@ else
 			fail rpm.dnf-install "see $rpmout/dnf-install.log: $(tail -n 3 "$rpmout/dnf-install.log" | tr '\n' ' ')"
 		fi
 		sed 's/^/    | /' "$rpmout/dnf-install.log" | head -n 10
-		if grep -qx "PACKAGE_VERSION=\"$ver\"" "$rpmout/root/usr/src/$NAME-$ver/dkms.conf" 2>/dev/null; then
+		if grep -qx "PACKAGE_VERSION=\"$ver\"" "$rpmout/root/usr/src/$NAME-$ver/dkms.conf" 2>/dev/null &&
+			grep -q 'GROUP="morsel"' "$rpmout/root/usr/lib/udev/rules.d/60-morsel.rules" 2>/dev/null &&
+			grep -qx 'g morsel -' "$rpmout/root/usr/lib/sysusers.d/morsel.conf" 2>/dev/null; then
 			pass rpm.files
 		else
-			fail rpm.files "/usr/src/$NAME-$ver/dkms.conf missing or without the version"
+			fail rpm.files "dkms.conf with the version, 60-morsel.rules or sysusers.d/morsel.conf missing"
 		fi
 		slog=$rpmout/root/var/log/dkms-standin.log
 		sed 's/^/    dkms stand-in log: /' "$slog" 2>/dev/null || true
@@ -419,6 +432,6 @@ else
 	fi
 fi
 
-phase "done"
+phase done "done"
 echo "test-pkg: total $((SECONDS - t0))s"
 [ "$nfail" -eq 0 ]

@@ -6,43 +6,58 @@
 # Debian's linux-source-6.12 + patches/6.12 (via kernel-tree.sh), configured
 # from test-kernel.config on top of Kconfig defaults (olddefconfig, as kunit.py
 # does, which keeps the build near five minutes on two cores), built with O=
-# into ~/.cache/llfree-morsel/build/test-<tree key>-<config hash>. Our modules
-# are built separately against that directory, as DKMS would.
+# into <cache>/build/test-<tree key>-<config hash> (scripts/cache.sh; ready
+# once .llfree-build-ready exists, so a killed build is resumed by the next
+# run). Our modules are built separately against that directory, as DKMS
+# would.
 #
 # Usage: build-kernel.sh [CONFIG_FRAGMENT]
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 REPO=$(cd "$HERE/../.." && pwd -P)
-CACHE=${LLFREE_CACHE:-$HOME/.cache/llfree-morsel}
+# shellcheck source=scripts/cache.sh
+. "$REPO/scripts/cache.sh"
 FRAGMENT=$(realpath "${1:-$HERE/test-kernel.config}")
 
-tree=$("$REPO/scripts/kernel-tree.sh")
+tree=$("$REPO/scripts/kernel-tree.sh" --no-stage)
 chash=$(sha256sum <"$FRAGMENT" | cut -c1-12)
 out=$CACHE/build/test-$(basename "$tree")-$chash
 
 if [ -f "$out/.llfree-build-ready" ]; then
+	touch "$out/.llfree-build-ready"
+	cache_prune "$CACHE/build" 4 .llfree-build-ready
 	echo "$out"
 	exit 0
 fi
-
-mkdir -p "$out"
-cp "$FRAGMENT" "$out/.config"
-make -s -C "$tree" O="$out" ARCH=x86_64 olddefconfig >&2
-
-# Like kunit.py: every option asked for must survive olddefconfig, or the
-# kernel would silently lack what the tests rely on.
-missing=$(grep -E '^CONFIG_' "$FRAGMENT" | while read -r line; do
-	grep -qxF "$line" "$out/.config" || echo "$line"
-done)
-if [ -n "$missing" ]; then
-	echo "build-kernel: options lost by olddefconfig:" >&2
-	echo "$missing" >&2
-	exit 1
+# One kernel build at a time; whoever waited may find it built.
+if [ -z "${LLFREE_BUILD_LOCKED:-}" ]; then
+	LLFREE_BUILD_LOCKED=1 exec "$REPO/scripts/kbuild-lock.sh" "$0" "$@"
 fi
+tree=$("$REPO/scripts/kernel-tree.sh")
+if [ ! -f "$out/.llfree-build-ready" ]; then
+	mkdir -p "$out"
+	cp "$FRAGMENT" "$out/.config"
+	make -s -C "$tree" O="$out" ARCH=x86_64 olddefconfig >&2
 
-echo "build-kernel: building $out (several minutes)" >&2
-"$REPO/scripts/kbuild-lock.sh" make -s -C "$tree" O="$out" ARCH=x86_64 \
-	-j"$(nproc)" bzImage modules >&2
-touch "$out/.llfree-build-ready"
+	# Like kunit.py: every option asked for must survive olddefconfig, or
+	# the kernel would silently lack what the tests rely on.
+	missing=$(grep -E '^CONFIG_' "$FRAGMENT" | while read -r line; do
+		grep -qxF "$line" "$out/.config" || echo "$line"
+	done)
+	if [ -n "$missing" ]; then
+		echo "build-kernel: options lost by olddefconfig:" >&2
+		echo "$missing" >&2
+		exit 1
+	fi
+
+	echo "build-kernel: building $out (several minutes)" >&2
+	start=$SECONDS
+	make -s -C "$tree" O="$out" ARCH=x86_64 -j"$(nproc)" bzImage modules >&2
+	touch "$out/.llfree-build-ready"
+	echo "TIME build.$(basename "$FRAGMENT" .config) $((SECONDS - start))" >&2
+fi
+# Each patch or config change makes a new build (2-3 GiB): keep four (the
+# test and the benchmark kernel of two patch series).
+cache_prune "$CACHE/build" 4 .llfree-build-ready
 echo "$out"

@@ -29,6 +29,7 @@ cpu=max
 [ "$paging" = 4 ] && cpu=max,-la57
 
 mkdir -p "$(dirname "$log")"
+start=$SECONDS
 status=0
 timeout --foreground "$timeout" qemu-system-x86_64 -accel tcg -cpu "$cpu" \
 	-smp "$smp" -m "$mem" -nographic -no-reboot -serial mon:stdio \
@@ -36,6 +37,7 @@ timeout --foreground "$timeout" qemu-system-x86_64 -accel tcg -cpu "$cpu" \
 	-append "console=ttyS0 panic=-1 oops=panic loglevel=7 $append" \
 	</dev/null >"$log" 2>&1 || status=$?
 sed -i 's/\r$//' "$log"
+echo "TIME vm.$name $((SECONDS - start))"
 
 fail=0
 grep -E '^(PASS|FAIL) ' "$log" | sed "s/^\(PASS\|FAIL\) /\1 vm.$name./" || true
