@@ -15,6 +15,11 @@
 #include <linux/sched/mm.h>
 #include "morsel.h"
 
+/* Pages are freed after revocation: that needs the flush at the zap. */
+#if !defined(MORSEL_HOOKS_VERSION) || MORSEL_HOOKS_VERSION < 2
+#error "morsel.ko needs the morsel hook patch v2 (MORSEL_HOOKS_VERSION 2): rebuild the hook kernel with patches/<series>/0003"
+#endif
+
 /**
  * morsel_mmap_check() - may this mmap() attach @m?
  * @m: the morsel
