@@ -259,7 +259,7 @@ static void tlb_unmapper(int fd)
 	if (res == MAP_FAILED)
 		_exit(2);
 	base = (char *)(((uintptr_t)res + span - 1) & ~(span - 1));
-	if (morsel_attach(fd, base, PROT_READ | PROT_WRITE, NULL) != base)
+	if (mmap(base, span, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0) != base)
 		_exit(3);
 	for (int i = 1; i <= TLB_VMAS; i++) {
 		char *v = mmap(base + i * span, PAGE, PROT_READ | PROT_WRITE,
@@ -318,6 +318,7 @@ static void test_tlb_munmap(void)
 				      status);
 				goto out;
 			}
+			usleep(1000);
 		}
 		while (tlb_sh->phase == 1 && !hits) {
 			volatile uint64_t *v;
@@ -423,7 +424,7 @@ static void test_walk_destroy(void)
 			pthread_join(t2, NULL);
 			_exit(0);
 		}
-		while (sh->walks < 2 + r % 4)
+		while (sh->walks < 2 + r % 4 && waitpid(pid, NULL, WNOHANG) == 0)
 			usleep(100);
 		if (morsel_destroy(fd))
 			check(false, "attack.walk-destroy.destroy", "%s", errname(errno));
