@@ -473,6 +473,9 @@ static void ro_attacker(void *arg, int sock)
 	check(p == MAP_FAILED && errno == EACCES, name, "read-only attach of writable "
 	      "leaves: %s", p == MAP_FAILED ? errname(errno) : "attached");
 	close(fd);
+	/* Tell the owner it may seal now. */
+	if (write(sock, "s", 1) != 1)
+		check(false, "attack.ro-attach.notify", "%s", errname(errno));
 
 	/* After SEAL_WRITE: attach read-only, read, no write. */
 	fd = recv_fd(sock);
@@ -506,7 +509,7 @@ static void test_ro_attach(void)
 	for (unsigned int level = MORSEL_LEVEL_PTE; level <= top; level++) {
 		const char *lv = morsel_level_name(level);
 		int fd = morsel_create(level, 2 * MIB, MORSEL_F_WRITABLE, 0, 0, NULL);
-		char n[64], name[96];
+		char n[64], name[96], c;
 		int sock, rofd;
 		pid_t pid;
 		void *p;
@@ -525,6 +528,9 @@ static void test_ro_attach(void)
 		rofd = morsel_open(n, O_RDONLY);
 		send_fd(sock, rofd);
 		close(rofd);
+		/* Seal only once the attacker has tried the writable leaves. */
+		if (read(sock, &c, 1) != 1)
+			check(false, "attack.ro-attach.wait", "%s", errname(errno));
 		snprintf(name, sizeof(name), "attack.ro-attach.%s.seal", lv);
 		EXPECT_OK(name, morsel_seal(fd, MORSEL_SEAL_WRITE));
 		rofd = morsel_open(n, O_RDONLY);

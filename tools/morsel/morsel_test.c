@@ -640,7 +640,10 @@ static void test_revoke(void)
 static void test_readonly_level(unsigned int level)
 {
 	uint64_t span = span_of(level), val = 0;
-	int fd = must_create("readonly.create", level, 4 * MIB, MORSEL_F_WRITABLE);
+	/* A page with data and a hole, inside the object at every level. */
+	uint64_t len = level == MORSEL_LEVEL_PTE ? 2 * MIB : 4 * MIB;
+	uint64_t data = len / 2, hole = len / 2 + 256 * KIB;
+	int fd = must_create("readonly.create", level, len, MORSEL_F_WRITABLE);
 	void *hint = level == MORSEL_LEVEL_P4D ? (void *)(1ul << 52) : NULL;
 	const char *lv = morsel_level_name(level);
 	char name[64], *rw, *ro;
@@ -653,7 +656,7 @@ static void test_readonly_level(unsigned int level)
 	EXPECT_ERR(name, attach(fd, PROT_READ, hint), EACCES);
 	if (rw == MAP_FAILED)
 		goto out;
-	*(volatile uint64_t *)(rw + 2 * MIB) = 99;
+	*(volatile uint64_t *)(rw + data) = 99;
 	snprintf(name, sizeof(name), "readonly.%s.seal-busy", lv);
 	EXPECT_ERR(name, morsel_seal(fd, MORSEL_SEAL_WRITE), EBUSY);
 	munmap(rw, span);
@@ -664,17 +667,17 @@ static void test_readonly_level(unsigned int level)
 	check(ro != MAP_FAILED, name, "%s", errname(errno));
 	if (ro == MAP_FAILED)
 		goto out;
-	sig = probe_read(ro + 2 * MIB, &val);
+	sig = probe_read(ro + data, &val);
 	snprintf(name, sizeof(name), "readonly.%s.ro-reads", lv);
 	check(sig == 0 && val == 99, name, "%s value %llu", signame(sig), (unsigned long long)val);
-	sig = probe_write(ro + 2 * MIB, 100);
+	sig = probe_write(ro + data, 100);
 	snprintf(name, sizeof(name), "readonly.%s.ro-write-segv", lv);
 	check(sig == SIGSEGV, name, "%s", signame(sig));
 	/* Also on a page not populated yet: the fault must not make it writable. */
-	sig = probe_write(ro + 3 * MIB, 100);
+	sig = probe_write(ro + hole, 100);
 	snprintf(name, sizeof(name), "readonly.%s.ro-write-hole-segv", lv);
 	check(sig == SIGSEGV, name, "%s", signame(sig));
-	sig = probe_read(ro + 2 * MIB, &val);
+	sig = probe_read(ro + data, &val);
 	snprintf(name, sizeof(name), "readonly.%s.value-unchanged", lv);
 	check(sig == 0 && val == 99, name, "%s value %llu", signame(sig), (unsigned long long)val);
 	snprintf(name, sizeof(name), "readonly.%s.mprotect-write-refused", lv);
@@ -683,7 +686,7 @@ static void test_readonly_level(unsigned int level)
 	pid_t pid = start_child();
 
 	if (pid == 0) {
-		sig = probe_write(ro + 2 * MIB, 100);
+		sig = probe_write(ro + data, 100);
 		snprintf(name, sizeof(name), "readonly.%s.child-write-segv", lv);
 		check(sig == SIGSEGV, name, "%s", signame(sig));
 		end_child();
