@@ -78,7 +78,7 @@ static void morsel_link_fault_and_zap(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, atomic_long_read(&t.m->pages), 1L);
 
 		down_read(&t.m->rwsem);
-		KUNIT_ASSERT_EQ(test, morsel_fill(t.m, 0, false, &page), 0);
+		KUNIT_ASSERT_EQ(test, morsel_fill(t.m, 0, MORSEL_NO_ALLOC, &page), 0);
 		up_read(&t.m->rwsem);
 		p = kmap_local_page(page);
 		KUNIT_EXPECT_EQ(test, p[1], 0x1234u);

@@ -55,15 +55,15 @@ static void morsel_table_sparse_fill_discard(struct kunit *test)
 
 	down_read(&m->rwsem);
 	/* A hole in a present PTE table and one without a PTE table. */
-	KUNIT_EXPECT_EQ(test, morsel_fill(m, PAGE_SIZE, false, NULL), -ENOENT);
-	KUNIT_EXPECT_EQ(test, morsel_fill(m, SZ_2M, false, NULL), -ENOENT);
-	KUNIT_ASSERT_EQ(test, morsel_fill(m, 0, false, &page), 0);
+	KUNIT_EXPECT_EQ(test, morsel_fill(m, PAGE_SIZE, MORSEL_NO_ALLOC, NULL), -ENOENT);
+	KUNIT_EXPECT_EQ(test, morsel_fill(m, SZ_2M, MORSEL_NO_ALLOC, NULL), -ENOENT);
+	KUNIT_ASSERT_EQ(test, morsel_fill(m, 0, MORSEL_NO_ALLOC, &page), 0);
 	p = kmap_local_page(page);
 	KUNIT_EXPECT_EQ(test, p[0], 0u);
 	KUNIT_EXPECT_EQ(test, p[PAGE_SIZE / 4 - 1], 0u);
 	p[1] = 0xabcd;
 	kunmap_local(p);
-	KUNIT_ASSERT_EQ(test, morsel_fill(m, 0, true, &again), 0);
+	KUNIT_ASSERT_EQ(test, morsel_fill(m, 0, MORSEL_ALLOC_IOCTL, &again), 0);
 	KUNIT_EXPECT_PTR_EQ(test, page, again);
 	put_page(again);
 	put_page(page);
@@ -79,7 +79,7 @@ static void morsel_table_sparse_fill_discard(struct kunit *test)
 
 	/* Refilled after a discard: zero again. */
 	down_read(&m->rwsem);
-	KUNIT_ASSERT_EQ(test, morsel_fill(m, 0, true, &page), 0);
+	KUNIT_ASSERT_EQ(test, morsel_fill(m, 0, MORSEL_ALLOC_IOCTL, &page), 0);
 	p = kmap_local_page(page);
 	KUNIT_EXPECT_EQ(test, p[1], 0u);
 	kunmap_local(p);

@@ -9,6 +9,7 @@
 #include <linux/miscdevice.h>
 #include <linux/uaccess.h>
 #include "morsel.h"
+#include "morsel_trace.h"
 
 /* Copy a struct that starts with its own size, which must match. */
 static int morsel_copy_in(void *dst, const void __user *src, size_t size)
@@ -187,6 +188,7 @@ static int morsel_ioc_range(struct morsel *m, unsigned int cmd,
 		morsel_discard_locked(m, arg.offset, arg.length);
 	}
 	up_write(&m->rwsem);
+	trace_morsel_discard(m->id, arg.offset, arg.length, ret);
 	return ret;
 }
 

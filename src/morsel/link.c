@@ -9,6 +9,7 @@
 #include <linux/mm.h>
 #include <linux/pgtable.h>
 #include "morsel.h"
+#include "morsel_trace.h"
 
 /**
  * morsel_link() - link @m's root into @mm at @addr
@@ -29,6 +30,7 @@ int morsel_link(struct morsel *m, struct mm_struct *mm, unsigned long addr)
 	unsigned long pfn = __pa(m->root) >> PAGE_SHIFT;
 	pgd_t *pgd = pgd_offset(mm, addr);
 	spinlock_t *ptl = &mm->page_table_lock;
+	bool linked = false;
 	p4d_t *p4d;
 	pud_t *pud;
 	pmd_t *pmd;
@@ -38,46 +40,57 @@ int morsel_link(struct morsel *m, struct mm_struct *mm, unsigned long addr)
 	smp_wmb();
 	if (m->level == MORSEL_LEVEL_P4D) {
 		spin_lock(ptl);
-		if (pgd_none(*pgd))
+		if (pgd_none(*pgd)) {
 			set_pgd(pgd, __pgd(val));
-		else if (pgd_pfn(*pgd) != pfn)
+			linked = true;
+		} else if (pgd_pfn(*pgd) != pfn) {
 			ret = -EEXIST;
+		}
 		spin_unlock(ptl);
-		return ret;
+		goto out;
 	}
 	p4d = p4d_alloc(mm, pgd, addr);
 	if (!p4d)
 		return -ENOMEM;
 	if (m->level == MORSEL_LEVEL_PUD) {
 		spin_lock(ptl);
-		if (p4d_none(*p4d))
+		if (p4d_none(*p4d)) {
 			set_p4d(p4d, __p4d(val));
-		else if (p4d_pfn(*p4d) != pfn)
+			linked = true;
+		} else if (p4d_pfn(*p4d) != pfn) {
 			ret = -EEXIST;
+		}
 		spin_unlock(ptl);
-		return ret;
+		goto out;
 	}
 	pud = pud_alloc(mm, p4d, addr);
 	if (!pud)
 		return -ENOMEM;
 	if (m->level == MORSEL_LEVEL_PMD) {
 		ptl = pud_lock(mm, pud);
-		if (pud_none(*pud))
+		if (pud_none(*pud)) {
 			set_pud(pud, __pud(val));
-		else if (pud_pfn(*pud) != pfn)
+			linked = true;
+		} else if (pud_pfn(*pud) != pfn) {
 			ret = -EEXIST;
+		}
 		spin_unlock(ptl);
-		return ret;
+		goto out;
 	}
 	pmd = pmd_alloc(mm, pud, addr);
 	if (!pmd)
 		return -ENOMEM;
 	ptl = pmd_lock(mm, pmd);
-	if (pmd_none(*pmd))
+	if (pmd_none(*pmd)) {
 		set_pmd(pmd, __pmd(val));
-	else if (pmd_pfn(*pmd) != pfn)
+		linked = true;
+	} else if (pmd_pfn(*pmd) != pfn) {
 		ret = -EEXIST;
+	}
 	spin_unlock(ptl);
+out:
+	if (linked)
+		trace_morsel_link(m->id, m->level, mm, addr);
 	return ret;
 }
 
@@ -155,6 +168,8 @@ bool morsel_unlink(struct morsel *m, struct mm_struct *mm, unsigned long addr)
 		break;
 	}
 	spin_unlock(ptl);
+	if (cleared)
+		trace_morsel_unlink(m->id, m->level, mm, addr);
 	return cleared;
 }
 

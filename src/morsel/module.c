@@ -9,6 +9,9 @@
 #include <xen/xen.h>
 #include "morsel.h"
 
+#define CREATE_TRACE_POINTS
+#include "morsel_trace.h"
+
 /* Not given at load: a quarter of RAM (morsel_init()). */
 #define MORSEL_PAGES_AUTO	ULONG_MAX
 unsigned long morsel_max_pages_per_user = MORSEL_PAGES_AUTO;

@@ -109,11 +109,24 @@ int morsel_destroy(struct morsel *m);
 int morsel_seal(struct morsel *m, u32 seals);
 bool morsel_leaves_writable(const struct morsel *m);
 
+/*
+ * Who allocates a morsel's memory: a fault may end in the OOM killer, as
+ * any fault may; an ioctl gets -ENOMEM instead, because killing a process
+ * frees no morsel memory (it is pinned, and charged to the creator).
+ */
+enum morsel_alloc {
+	MORSEL_NO_ALLOC,	/* look up only */
+	MORSEL_ALLOC_FAULT,
+	MORSEL_ALLOC_IOCTL,
+};
+
 /* table.c */
-void *morsel_table_alloc(struct morsel *m, u32 table_level);
+void *morsel_table_alloc(struct morsel *m, u32 table_level,
+			 enum morsel_alloc alloc);
 void morsel_table_free(struct morsel *m, void *table, u32 table_level);
 pte_t morsel_leaf(const struct morsel *m, struct page *page);
-int morsel_fill(struct morsel *m, u64 offset, bool alloc, struct page **pagep);
+int morsel_fill(struct morsel *m, u64 offset, enum morsel_alloc alloc,
+		struct page **pagep);
 int morsel_populate(struct morsel *m, u64 offset, u64 length);
 void morsel_discard_locked(struct morsel *m, u64 offset, u64 length);
 void morsel_wrprotect_locked(struct morsel *m);

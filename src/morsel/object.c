@@ -20,6 +20,7 @@
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include "morsel.h"
+#include "morsel_trace.h"
 
 #define MORSEL_FS_MAGIC		0x6d6f7273	/* "mors" */
 
@@ -220,7 +221,7 @@ struct morsel *morsel_new(const struct morsel_create *arg)
 	if (ret < 0)
 		goto err;
 	m->id = ret;
-	m->root = morsel_table_alloc(m, m->level);
+	m->root = morsel_table_alloc(m, m->level, MORSEL_ALLOC_IOCTL);
 	if (IS_ERR(m->root)) {
 		ret = PTR_ERR(m->root);
 		m->root = NULL;
@@ -237,6 +238,7 @@ struct morsel *morsel_new(const struct morsel_create *arg)
 	list_add_tail(&m->node, &morsel_list);
 	mutex_unlock(&morsel_list_lock);
 	atomic_long_inc(&morsel_stats.morsels);
+	trace_morsel_create(m->id, m->level, m->flags, m->length, m->uid);
 	return m;
 err:
 	if (m->root)
@@ -331,6 +333,7 @@ bool morsel_leaves_writable(const struct morsel *m)
 void morsel_revoke_locked(struct morsel *m)
 {
 	unmap_mapping_range(m->inode->i_mapping, 0, 0, 1);
+	trace_morsel_revoke(m->id, atomic_long_read(&m->pages));
 }
 
 /**
@@ -346,6 +349,8 @@ void morsel_revoke_locked(struct morsel *m)
  */
 int morsel_destroy(struct morsel *m)
 {
+	long pages;
+
 	down_write(&m->rwsem);
 	if (m->dead) {
 		up_write(&m->rwsem);
@@ -353,8 +358,10 @@ int morsel_destroy(struct morsel *m)
 	}
 	m->dead = true;
 	morsel_revoke_locked(m);
+	pages = atomic_long_read(&m->pages);
 	morsel_discard_locked(m, 0, m->length);
 	up_write(&m->rwsem);
+	trace_morsel_destroy(m->id, pages);
 	morsel_unpublish_morsel(m);
 	return 0;
 }
@@ -390,6 +397,7 @@ int morsel_seal(struct morsel *m, u32 seals)
 	}
 	if (!ret)
 		m->seals |= seals;
+	trace_morsel_seal(m->id, seals, m->seals, ret);
 	up_write(&m->rwsem);
 	return ret;
 }

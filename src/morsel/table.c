@@ -21,10 +21,16 @@
 #include <linux/sched/signal.h>
 #include <asm/pgalloc.h>
 #include "morsel.h"
+#include "morsel_trace.h"
 
 /* Morsel memory is reported to the caller, not to the page allocator. */
 #define MORSEL_GFP_TABLE	(GFP_PGTABLE_USER | __GFP_NOWARN)
 #define MORSEL_GFP_PAGE		(GFP_HIGHUSER | __GFP_ZERO | __GFP_ACCOUNT | __GFP_NOWARN)
+
+static gfp_t morsel_gfp(gfp_t gfp, enum morsel_alloc alloc)
+{
+	return alloc == MORSEL_ALLOC_IOCTL ? gfp | __GFP_RETRY_MAYFAIL : gfp;
+}
 
 typedef void (*morsel_leaf_fn)(struct morsel *m, pte_t *ptep);
 
@@ -32,11 +38,13 @@ typedef void (*morsel_leaf_fn)(struct morsel *m, pte_t *ptep);
  * morsel_table_alloc() - allocate a zeroed page table for a morsel
  * @m: the morsel, whose creator's memcg and per-user limit are charged
  * @table_level: MORSEL_LEVEL_PTE for a PTE table ... MORSEL_LEVEL_P4D
+ * @alloc: MORSEL_ALLOC_FAULT or MORSEL_ALLOC_IOCTL
  *
  * Return: the table's kernel address, ERR_PTR(-EDQUOT) over the per-user
  * limit or ERR_PTR(-ENOMEM).
  */
-void *morsel_table_alloc(struct morsel *m, u32 table_level)
+void *morsel_table_alloc(struct morsel *m, u32 table_level,
+			 enum morsel_alloc alloc)
 {
 	struct mem_cgroup *old;
 	struct ptdesc *pt;
@@ -47,7 +55,7 @@ void *morsel_table_alloc(struct morsel *m, u32 table_level)
 	if (ret)
 		return ERR_PTR(ret);
 	old = set_active_memcg(m->memcg);
-	pt = pagetable_alloc(MORSEL_GFP_TABLE, 0);
+	pt = pagetable_alloc(morsel_gfp(MORSEL_GFP_TABLE, alloc), 0);
 	set_active_memcg(old);
 	if (!pt)
 		goto nomem;
@@ -149,11 +157,13 @@ static void morsel_set_child(void *table, u32 level, unsigned int i,
 }
 
 /*
- * The PTE for @offset, creating missing tables on the way if @alloc.
+ * The PTE for @offset, creating missing tables on the way unless @alloc is
+ * MORSEL_NO_ALLOC.
  * Return: the PTE pointer, NULL for a hole (!@alloc), ERR_PTR(-ENOMEM or
  * -EDQUOT).
  */
-static pte_t *morsel_pte(struct morsel *m, u64 offset, bool alloc)
+static pte_t *morsel_pte(struct morsel *m, u64 offset,
+			 enum morsel_alloc alloc)
 {
 	void *table = m->root;
 	u32 level;
@@ -165,9 +175,9 @@ static pte_t *morsel_pte(struct morsel *m, u64 offset, bool alloc)
 		if (!child) {
 			void *new;
 
-			if (!alloc)
+			if (alloc == MORSEL_NO_ALLOC)
 				return NULL;
-			new = morsel_table_alloc(m, level - 1);
+			new = morsel_table_alloc(m, level - 1, alloc);
 			if (IS_ERR(new))
 				return new;
 			spin_lock(&m->lock);
@@ -215,10 +225,10 @@ pte_t morsel_leaf(const struct morsel *m, struct page *page)
 }
 
 /* A zeroed data page, charged to the creator's memory cgroup. */
-static struct page *morsel_page_alloc(struct morsel *m)
+static struct page *morsel_page_alloc(struct morsel *m, enum morsel_alloc alloc)
 {
 	struct mem_cgroup *old = set_active_memcg(m->memcg);
-	struct page *page = alloc_page(MORSEL_GFP_PAGE);
+	struct page *page = alloc_page(morsel_gfp(MORSEL_GFP_PAGE, alloc));
 
 	set_active_memcg(old);
 	return page;
@@ -249,13 +259,15 @@ static bool morsel_set_leaf(struct morsel *m, pte_t *ptep, struct page *page,
  * morsel_fill() - find or allocate the page at @offset
  * @m: a live morsel, rwsem held
  * @offset: page-aligned offset below the object length
- * @alloc: allocate a zeroed page (and tables) for a hole
+ * @alloc: allocate a zeroed page (and tables) for a hole, for a fault or
+ *	an ioctl, or MORSEL_NO_ALLOC
  * @pagep: if not NULL, gets the page with an extra reference
  *
  * Return: 0, -ENOENT for a hole without @alloc, -EDQUOT over the per-user
  * page limit, -ENOMEM.
  */
-int morsel_fill(struct morsel *m, u64 offset, bool alloc, struct page **pagep)
+int morsel_fill(struct morsel *m, u64 offset, enum morsel_alloc alloc,
+		struct page **pagep)
 {
 	pte_t *ptep = morsel_pte(m, offset, alloc);
 	struct page *page;
@@ -268,12 +280,12 @@ int morsel_fill(struct morsel *m, u64 offset, bool alloc, struct page **pagep)
 		return -ENOENT;
 	pte = ptep_get(ptep);
 	if (pte_none(pte)) {
-		if (!alloc)
+		if (alloc == MORSEL_NO_ALLOC)
 			return -ENOENT;
 		ret = morsel_charge_pages(m, 1);
 		if (ret)
 			return ret;
-		page = morsel_page_alloc(m);
+		page = morsel_page_alloc(m, alloc);
 		if (!page) {
 			morsel_charge_pages(m, -1);
 			return -ENOMEM;
@@ -300,7 +312,7 @@ int morsel_fill(struct morsel *m, u64 offset, bool alloc, struct page **pagep)
 static int morsel_store(struct morsel *m, u64 offset, struct page *page,
 			bool *used)
 {
-	pte_t *ptep = morsel_pte(m, offset, true);
+	pte_t *ptep = morsel_pte(m, offset, MORSEL_ALLOC_IOCTL);
 	pte_t pte;
 	int ret;
 
@@ -353,20 +365,22 @@ int morsel_range_check(const struct morsel *m, u64 offset, u64 length,
 int morsel_populate(struct morsel *m, u64 offset, u64 length)
 {
 	u64 off;
+	int ret = 0;
 
 	for (off = offset; off < offset + length; off += PAGE_SIZE) {
-		int ret;
-
-		if (fatal_signal_pending(current))
-			return -EINTR;
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
 		down_read(&m->rwsem);
-		ret = m->dead ? -EIDRM : morsel_fill(m, off, true, NULL);
+		ret = m->dead ? -EIDRM : morsel_fill(m, off, MORSEL_ALLOC_IOCTL, NULL);
 		up_read(&m->rwsem);
 		if (ret)
-			return ret;
+			break;
 		cond_resched();
 	}
-	return 0;
+	trace_morsel_populate(m->id, offset, length, ret);
+	return ret;
 }
 
 /* Call @fn for every present leaf in [@start, @end) below @table. */
@@ -469,25 +483,8 @@ void morsel_tree_free(struct morsel *m)
 	m->root = NULL;
 }
 
-/**
- * morsel_load() - copy part of a file into a morsel
- * @m: the morsel
- * @src: file to read (kernel_read() checks it is readable)
- * @src_offset: where to start reading
- * @offset: destination, checked with morsel_range_check()
- * @length: bytes, checked with morsel_range_check()
- *
- * Each page is read into a new page first, with no morsel lock held, so a
- * slow or recursive source cannot block faults or revocation; it is then
- * stored under the rwsem after checking the seal, so nothing is written
- * into a morsel once MORSEL_SEAL_WRITE has returned. A page that is only
- * partly read is zero-filled after the data.
- *
- * Return: bytes copied (fewer at end of file), or a negative errno if
- * nothing was copied.
- */
-long morsel_load(struct morsel *m, struct file *src, loff_t src_offset,
-		 u64 offset, u64 length)
+static long morsel_load_pages(struct morsel *m, struct file *src,
+			      loff_t src_offset, u64 offset, u64 length)
 {
 	u64 done = 0;
 
@@ -501,7 +498,7 @@ long morsel_load(struct morsel *m, struct file *src, loff_t src_offset,
 
 		if (fatal_signal_pending(current))
 			return done ? done : -EINTR;
-		page = morsel_page_alloc(m);
+		page = morsel_page_alloc(m, MORSEL_ALLOC_IOCTL);
 		if (!page)
 			return done ? done : -ENOMEM;
 		kaddr = kmap_local_page(page);
@@ -528,4 +525,30 @@ long morsel_load(struct morsel *m, struct file *src, loff_t src_offset,
 		cond_resched();
 	}
 	return done;
+}
+
+/**
+ * morsel_load() - copy part of a file into a morsel
+ * @m: the morsel
+ * @src: file to read (kernel_read() checks it is readable)
+ * @src_offset: where to start reading
+ * @offset: destination, checked with morsel_range_check()
+ * @length: bytes, checked with morsel_range_check()
+ *
+ * Each page is read into a new page first, with no morsel lock held, so a
+ * slow or recursive source cannot block faults or revocation; it is then
+ * stored under the rwsem after checking the seal, so nothing is written
+ * into a morsel once MORSEL_SEAL_WRITE has returned. A page that is only
+ * partly read is zero-filled after the data.
+ *
+ * Return: bytes copied (fewer at end of file), or a negative errno if
+ * nothing was copied.
+ */
+long morsel_load(struct morsel *m, struct file *src, loff_t src_offset,
+		 u64 offset, u64 length)
+{
+	long ret = morsel_load_pages(m, src, src_offset, offset, length);
+
+	trace_morsel_load(m->id, offset, length, ret);
+	return ret;
 }

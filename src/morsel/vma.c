@@ -14,6 +14,7 @@
 #include <linux/morsel_hooks.h>
 #include <linux/sched/mm.h>
 #include "morsel.h"
+#include "morsel_trace.h"
 
 /* Pages are freed after revocation: that needs the flush at the zap. */
 #if !defined(MORSEL_HOOKS_VERSION) || MORSEL_HOOKS_VERSION < 2
@@ -148,7 +149,8 @@ static vm_fault_t morsel_fault(struct vm_area_struct *vma,
 		ret = VM_FAULT_SIGSEGV;
 		goto out;
 	}
-	err = morsel_fill(m, offset, !(m->flags & MORSEL_F_FILL_SIGBUS), NULL);
+	err = morsel_fill(m, offset, m->flags & MORSEL_F_FILL_SIGBUS ?
+			  MORSEL_NO_ALLOC : MORSEL_ALLOC_FAULT, NULL);
 	if (!err)
 		err = morsel_link(m, vma->vm_mm, vma->vm_start);
 	switch (err) {
@@ -173,6 +175,7 @@ static vm_fault_t morsel_fault(struct vm_area_struct *vma,
 	}
 out:
 	up_read(&m->rwsem);
+	trace_morsel_fault(m->id, m->level, address, flags, ret);
 	return ret;
 }
 

@@ -380,8 +380,10 @@ static void op_load(int m)
 	if (n != (int64_t)(src < LOAD_PAGES ? PAGE : 0))
 		die("random.load", "morsel %d: loaded %lld from file page %llu", m, (long long)n,
 		    (unsigned long long)src);
-	/* Past the end of the file nothing is copied and the page is zeroed. */
-	o->val[pg] = n ? 0x10000000 + (uint32_t)src : 0;
+	/* Past the end of the file nothing is copied and nothing changes. */
+	if (!n)
+		return;
+	o->val[pg] = 0x10000000 + (uint32_t)src;
 	if (!o->pop[pg]) {
 		o->pop[pg] = 1;
 		o->npop++;

@@ -5,7 +5,8 @@
 # initramfs): load morsel.ko, run the functional tests (morsel_test), the
 # adversarial tests (morsel_attack, each followed by a look at the kernel
 # log: some attacks show only there), the seeded random sequence
-# (morsel_random), a morselctl round trip, check the global counters are
+# (morsel_random), a morselctl round trip, the tracepoints and their
+# fields, check the global counters are
 # back at zero and that the module unloads and reloads. The host (run.sh)
 # also fails the boot on any WARN/BUG/KASAN/lockdep report.
 #
@@ -108,6 +109,46 @@ got=$(./morselctl dump ctl-test 0 40)
 ./morselctl destroy ctl-test && pass morsel.ctl-destroy || fail morsel.ctl-destroy "failed"
 ./morselctl info ctl-test 2>/dev/null && fail morsel.ctl-gone "still there after destroy" ||
 	pass morsel.ctl-gone
+
+# Tracepoints (events/morsel): a small workload through morselctl, then
+# every event it must cause, with its fields.
+T=/sys/kernel/tracing
+mount -t tracefs nodev $T 2>/dev/null
+if [ -w $T/events/morsel/enable ]; then
+	echo >$T/trace
+	echo 1 >$T/events/morsel/enable
+	printf 'traced\n' >/tmp/trace.in
+	./morselctl create -w -p trace-test -L /tmp/trace.in 4M >/dev/null &&
+		./morselctl populate trace-test 0 8K &&
+		./morselctl dump trace-test 0 6 >/dev/null &&
+		./morselctl discard trace-test 4K 4K &&
+		./morselctl seal trace-test write &&
+		./morselctl destroy trace-test || fail morsel.trace.workload "a morselctl command failed"
+	echo 0 >$T/events/morsel/enable
+	cat $T/trace >/tmp/trace.out
+	id=$(sed -n 's/.* morsel_create: id=\([0-9]*\) level=2 flags=0x1 length=4194304 uid=0$/\1/p' /tmp/trace.out)
+	for want in \
+		"morsel_create: id=$id level=2 flags=0x1 length=4194304 uid=0" \
+		"morsel_load: id=$id offset=0x0 length=7 ret=7" \
+		"morsel_populate: id=$id offset=0x0 length=8192 ret=0" \
+		"morsel_fault: id=$id level=2 address=0x[0-9a-f]+ flags=0x[0-9a-f]+ result=0x100" \
+		"morsel_link: id=$id level=2 mm=[0-9a-f]+ addr=0x[0-9a-f]+000000" \
+		"morsel_unlink: id=$id level=2 mm=[0-9a-f]+ addr=0x[0-9a-f]+000000" \
+		"morsel_discard: id=$id offset=0x1000 length=4096 ret=0" \
+		"morsel_revoke: id=$id pages=[0-9]+" \
+		"morsel_seal: id=$id seals=0x1 now=0x1 ret=0" \
+		"morsel_destroy: id=$id pages=1"; do
+		event=${want%%:*}
+		if [ -n "$id" ] && grep -Eq " $want\$" /tmp/trace.out; then
+			pass "morsel.trace.$event"
+		else
+			fail "morsel.trace.$event" "no line matching '$want'"
+		fi
+	done
+	grep ' morsel_' /tmp/trace.out | head -n 12
+else
+	fail morsel.trace "no $T/events/morsel (CONFIG_FTRACE, tracefs)"
+fi
 
 counters_zero && pass morsel.counters-final || fail morsel.counters-final "$(counters)"
 cat $D/list
