@@ -6,8 +6,8 @@
 # Usage: run.sh NAME BZIMAGE INITRD LOG [--smp N] [--mem MiB] [--paging 4|5]
 #               [--timeout SEC] [--append ARGS]
 # Prints the PASS/FAIL lines the guest wrote, then `PASS vm.NAME.boot` and
-# `PASS vm.NAME.dmesg` (no WARN, BUG, KASAN, lockdep or Oops report). Exits 1
-# on any failure.
+# `PASS vm.NAME.dmesg` (no WARN, BUG, KASAN, lockdep or Oops report), and
+# TIME lines for the boot and for the guest's phases. Exits 1 on any failure.
 set -euo pipefail
 
 name=$1 kernel=$2 initrd=$3 log=$4
@@ -38,6 +38,8 @@ timeout --foreground "$timeout" qemu-system-x86_64 -accel tcg -cpu "$cpu" \
 	</dev/null >"$log" 2>&1 || status=$?
 sed -i 's/\r$//' "$log"
 echo "TIME vm.$name $((SECONDS - start))"
+# The guest's own phases (`TIME <part> <seconds>` lines), for make check's table.
+sed -n "s/^TIME \([^ ]*\) \([0-9]*\)$/TIME vm.$name.\1 \2/p" "$log"
 
 fail=0
 grep -E '^(PASS|FAIL) ' "$log" | sed "s/^\(PASS\|FAIL\) /\1 vm.$name./" || true

@@ -31,6 +31,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/mman.h>
 
 #include "slow_fuse.h"
 
@@ -209,19 +210,25 @@ static bool write_param(const char *name, long v)
 /* --------------------------------------------------------- 1: tlb-munmap */
 /*
  * A writer thread keeps writing the attach while its process munmaps it
- * together with many more VMAs (each with a page table of its own, so that
- * free_pgtables() runs long after it took the attach out of i_mmap, before
- * the mmu_gather's final flush). Meanwhile another process DISCARDs the
- * pages and at once takes fresh pages of its own; any of the writer's
- * pattern in them is a write through a stale TLB entry into freed memory.
+ * together with many small file VMAs after it, each far enough from the
+ * next to be a group of its own in free_pgtables(). That function takes the
+ * attach out of i_mmap with its group, first, and then works through the
+ * others (no page tables to free, so no early flush) before the mmu_gather
+ * flushes in tlb_finish_mmu(): a window of a good part of a second under
+ * TCG in which revocation no longer sees this mm. Another process DISCARDs
+ * once, at a random moment of the munmap, and at once takes fresh pages of
+ * its own. Any of the writer's pattern in them is a write through a stale
+ * TLB entry into freed memory. (A DISCARD in the zap phase before it is
+ * caught by tlb_finish_mmu()'s nested-flush check and ends the writer.)
  */
 #define TLB_PAGES	16
-#define TLB_VMAS	1500
+#define TLB_VMAS	12000
 #define TLB_VICTIMS	64
 
 struct tlb_shared {
 	volatile int phase;	/* 0 setup, 1 writer running, 2 munmap returned */
 	volatile int writer_ready;
+	volatile double munmap_secs;
 };
 
 static volatile char *tlb_attach;
@@ -249,25 +256,26 @@ static void *tlb_writer(void *arg)
 static void tlb_unmapper(int fd)
 {
 	uint64_t span = morsel_level_span(MORSEL_LEVEL_PTE);
-	uint64_t total = (TLB_VMAS + 1) * span;
+	/* One page every 4 MiB: more than PMD_SIZE apart, each its own group. */
+	uint64_t step = 4 * MIB, total = span + TLB_VMAS * step;
+	int mfd = memfd_create("tlb-vmas", MFD_CLOEXEC);
 	char *res, *base;
 	pthread_t w;
+	double t0;
 
-	/* Room for the attach and one 4 KiB VMA per 2 MiB after it. */
 	res = mmap(NULL, total + span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
 		   -1, 0);
-	if (res == MAP_FAILED)
+	if (res == MAP_FAILED || mfd < 0 || ftruncate(mfd, PAGE))
 		_exit(2);
 	base = (char *)(((uintptr_t)res + span - 1) & ~(span - 1));
-	if (mmap(base, span, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0) != base)
+	munmap(res, total + span);
+	if (mmap(base, span, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED_NOREPLACE, fd, 0) != base)
 		_exit(3);
-	for (int i = 1; i <= TLB_VMAS; i++) {
-		char *v = mmap(base + i * span, PAGE, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
-
-		if (v == MAP_FAILED)
+	for (int i = 0; i < TLB_VMAS; i++) {
+		/* Never touched: no page tables for free_pgtables() to free. */
+		if (mmap(base + span + i * step, PAGE, PROT_READ, MAP_SHARED | MAP_FIXED_NOREPLACE,
+			 mfd, 0) == MAP_FAILED)
 			_exit(4);
-		*v = 1;
 	}
 	tlb_attach = base;
 	if (pthread_create(&w, NULL, tlb_writer, NULL))
@@ -275,13 +283,15 @@ static void tlb_unmapper(int fd)
 	while (!tlb_sh->writer_ready)
 		;
 	tlb_sh->phase = 1;
+	t0 = now();
 	munmap(base, total);
+	tlb_sh->munmap_secs = now() - t0;
 	tlb_sh->phase = 2;
 	pthread_join(w, NULL);
 	_exit(0);
 }
 
-/* Fresh anonymous pages of this process; count words with the pattern. */
+/* Count the words of VICTIMS fresh pages of this process with the pattern. */
 static long tlb_victims_scan(volatile uint64_t *v)
 {
 	long hits = 0;
@@ -294,7 +304,9 @@ static long tlb_victims_scan(volatile uint64_t *v)
 static void test_tlb_munmap(void)
 {
 	int fd = morsel_create(MORSEL_LEVEL_PTE, 2 * MIB, MORSEL_F_WRITABLE, 0, 0, NULL);
-	long hits = 0, discards = 0;
+	double munmap_secs = 0.5;	/* a guess until the first round measured it */
+	long hits = 0, raced = 0;
+	uint64_t rng = (uint64_t)now() | 1;
 	int r;
 
 	tlb_sh = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -302,13 +314,15 @@ static void test_tlb_munmap(void)
 		check(false, "attack.tlb-munmap.setup", "%s", errname(errno));
 		return;
 	}
-	for (r = 0; r < rounds && !hits; r++) {
+	/* Each round maps and unmaps 12000 VMAs: 12 rounds at most. */
+	for (r = 0; r < rounds && r < 12 && !hits; r++) {
+		double delay = munmap_secs * (next_rand(&rng) % 1000) / 1000.0;
+		volatile uint64_t *v = MAP_FAILED;
 		pid_t pid;
 		int status;
 
 		morsel_populate(fd, 0, TLB_PAGES * PAGE);
-		tlb_sh->phase = 0;
-		tlb_sh->writer_ready = 0;
+		memset((void *)tlb_sh, 0, sizeof(*tlb_sh));
 		pid = start_child();
 		if (pid == 0)
 			tlb_unmapper(fd);
@@ -320,27 +334,31 @@ static void test_tlb_munmap(void)
 			}
 			usleep(1000);
 		}
-		while (tlb_sh->phase == 1 && !hits) {
-			volatile uint64_t *v;
-
+		usleep((useconds_t)(delay * 1e6));
+		if (tlb_sh->phase == 1) {
+			/* The freed pages come back to this CPU's free lists first. */
 			morsel_discard(fd, 0, TLB_PAGES * PAGE);
-			discards++;
 			v = mmap(NULL, TLB_VICTIMS * PAGE, PROT_READ | PROT_WRITE,
 				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-			if (v == MAP_FAILED)
-				break;
-			for (int i = 0; i < 20 && !hits; i++)
-				hits += tlb_victims_scan(v);
-			munmap((void *)v, TLB_VICTIMS * PAGE);
-			morsel_populate(fd, 0, TLB_PAGES * PAGE);
+			raced += tlb_sh->phase == 1;
+			/* Let the writer run until its process flushed. */
+			while (tlb_sh->phase == 1)
+				usleep(200);
 		}
 		waitpid(pid, &status, 0);
+		if (v != MAP_FAILED) {
+			hits += tlb_victims_scan(v);
+			munmap((void *)v, TLB_VICTIMS * PAGE);
+		}
+		if (tlb_sh->munmap_secs > 0)
+			munmap_secs = tlb_sh->munmap_secs;
 	}
-	printf("attack: tlb-munmap: %d rounds, %ld discards during munmap\n", r, discards);
+	printf("attack: tlb-munmap: %d rounds, %ld with a DISCARD during munmap, munmap %.3f s\n",
+	       r, raced, munmap_secs);
 	check(!hits, "attack.tlb-munmap.no-stale-write",
 	      "%ld words of fresh pages held the writer's pattern after DISCARD "
 	      "(writes through a stale TLB entry into freed pages)", hits);
-	check(discards > 0, "attack.tlb-munmap.raced", "no DISCARD ran during a munmap");
+	check(raced > 0, "attack.tlb-munmap.raced", "no DISCARD ran during a munmap");
 out:
 	destroy_fd(fd);
 	munmap(tlb_sh, PAGE);
@@ -351,9 +369,14 @@ out:
 /*
  * Walkers that hold only the mmap lock enter VM_PFNMAP tables:
  * mbind(MPOL_MF_STRICT) and move_pages() (status query). DESTROY from the
- * owner's process must not free a table one of them is in.
+ * owner's process must not free a table one of them is in. A PUD-table
+ * morsel with a page in every 2 MiB of 16 GiB has 8192 PTE tables: a walk
+ * of its span takes much longer than DESTROY's RCU grace period, so a
+ * DESTROY at a random moment of a walk frees tables under it if it frees
+ * them at all.
  */
-#define WALK_TABLES	128
+#define WALK_GIB	16
+#define WALK_PAGES	(WALK_GIB * GIB / (2 * MIB))
 
 struct walk_shared {
 	volatile int stop;
@@ -367,7 +390,7 @@ static void *walk_mbind(void *arg)
 
 	while (!sh->stop) {
 		/* MPOL_BIND = 2, MPOL_MF_STRICT = 1 */
-		syscall(SYS_mbind, (uintptr_t)tlb_attach, morsel_level_span(MORSEL_LEVEL_PMD),
+		syscall(SYS_mbind, (uintptr_t)tlb_attach, morsel_level_span(MORSEL_LEVEL_PUD),
 			2, &node, 2, 1);
 		__atomic_add_fetch(&sh->walks, 1, __ATOMIC_RELAXED);
 	}
@@ -376,14 +399,14 @@ static void *walk_mbind(void *arg)
 
 static void *walk_move_pages(void *arg)
 {
+	static void *pages[WALK_PAGES];
+	static int status[WALK_PAGES];
 	struct walk_shared *sh = arg;
-	void *pages[WALK_TABLES];
-	int status[WALK_TABLES];
 
-	for (int i = 0; i < WALK_TABLES; i++)
+	for (uint64_t i = 0; i < WALK_PAGES; i++)
 		pages[i] = (char *)tlb_attach + i * 2 * MIB;
 	while (!sh->stop) {
-		syscall(SYS_move_pages, 0, WALK_TABLES, pages, NULL, status, 0);
+		syscall(SYS_move_pages, 0, WALK_PAGES, pages, NULL, status, 0);
 		__atomic_add_fetch(&sh->walks, 1, __ATOMIC_RELAXED);
 	}
 	return NULL;
@@ -393,19 +416,21 @@ static void test_walk_destroy(void)
 {
 	struct walk_shared *sh = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
 				      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	uint64_t rng = (uint64_t)now() | 1;
 	long walks = 0;
 	int r;
 
-	for (r = 0; r < rounds; r++) {
-		int fd = morsel_create(MORSEL_LEVEL_PMD, GIB, MORSEL_F_WRITABLE, 0, 0, NULL);
+	/* Each round populates 8192 tables: 8 rounds at most. */
+	for (r = 0; r < rounds && r < 8; r++) {
+		int fd = morsel_create(MORSEL_LEVEL_PUD, WALK_GIB * GIB, MORSEL_F_WRITABLE, 0, 0,
+				       NULL);
 		pid_t pid;
 
 		if (fd < 0) {
 			check(false, "attack.walk-destroy.create", "%s", errname(errno));
 			break;
 		}
-		/* One page in each of WALK_TABLES PTE tables. */
-		for (int i = 0; i < WALK_TABLES; i++)
+		for (uint64_t i = 0; i < WALK_PAGES; i++)
 			morsel_populate(fd, i * 2 * MIB, PAGE);
 		sh->stop = 0;
 		sh->walks = 0;
@@ -424,10 +449,13 @@ static void test_walk_destroy(void)
 			pthread_join(t2, NULL);
 			_exit(0);
 		}
-		while (sh->walks < 2 + r % 4 && waitpid(pid, NULL, WNOHANG) == 0)
-			usleep(100);
+		/* Into the second walk or so, at a random point of it. */
+		while (sh->walks < 2 && waitpid(pid, NULL, WNOHANG) == 0)
+			usleep(1000);
+		usleep(next_rand(&rng) % 100000);
 		if (morsel_destroy(fd))
 			check(false, "attack.walk-destroy.destroy", "%s", errname(errno));
+		usleep(200000);
 		walks += sh->walks;
 		sh->stop = 1;
 		wait_child(pid, "attack.walk-destroy.walkers");
@@ -882,7 +910,8 @@ static void test_memcg(void)
 		before = cg_read("attack-a", "memory.current");
 		EXPECT_OK("attack.owner.memcg-populate", morsel_populate(f, 0, have));
 		after = cg_read("attack-a", "memory.current");
-		check(after - before >= (long long)have, "attack.owner.memcg-charged",
+		/* Charges are batched per CPU (MEMCG_CHARGE_BATCH pages each). */
+		check(after - before >= (long long)(have - MIB), "attack.owner.memcg-charged",
 		      "memory.current grew by %lld for %llu bytes", after - before,
 		      (unsigned long long)have);
 		EXPECT_OK("attack.owner.memcg-publish", morsel_publish(f, "attack-memcg", 0600));

@@ -39,6 +39,13 @@ counters_zero() {
 	done
 	return 1
 }
+# phase NAME: the time since the last phase goes out as `TIME morsel.<last>`.
+phase_name= phase_start=
+phase() {
+	now=$(cut -d. -f1 /proc/uptime)
+	[ -z "$phase_name" ] || echo "TIME morsel.$phase_name $((now - phase_start))"
+	phase_name=$1 phase_start=$now
+}
 # PASS NAME if the kernel log after the line MARK has no report.
 log_clean() {
 	report=$(dmesg | sed -n "/$1/,\$p" | grep -E -m1 "$SPLAT")
@@ -69,17 +76,21 @@ echo "morsel-test: max_pages_per_user=$(cat /sys/module/morsel/parameters/max_pa
 	fail morsel.sysfs-debugfs "missing $S or $D/list"
 counters_zero && pass morsel.counters-idle || fail morsel.counters-idle "$(counters)"
 
+phase test
 ./morsel_test ${paging:+--paging $paging}
 echo "morsel-test: counters after morsel_test: $(counters)"
 for t in tlb-munmap walk-destroy ro-attach pkey load-seal owner; do
+	phase "attack-$t"
 	echo "morsel-attack-mark-$t" >/dev/kmsg
 	./morsel_attack --rounds "$rounds" "$t"
 	log_clean "morsel-attack-mark-$t" "morsel.attack.$t.kernel-log"
 done
 echo "morsel-test: counters after morsel_attack: $(counters)"
+phase random
 ./morsel_random "$seconds" "$seed"
 echo "morsel-test: counters after morsel_random: $(counters)"
 
+phase morselctl
 # morselctl: a published morsel outlives the command that made it.
 printf 'hello from a file, loaded into a morsel\n' >/tmp/morselctl.in
 out=$(./morselctl create -w -p ctl-test -m 0644 -L /tmp/morselctl.in 2M 2>&1)
@@ -151,6 +162,7 @@ else
 fi
 
 counters_zero && pass morsel.counters-final || fail morsel.counters-final "$(counters)"
+phase end
 cat $D/list
 
 if rmmod morsel; then
