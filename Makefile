@@ -22,8 +22,10 @@ KDIR ?= /lib/modules/$(KERNELRELEASE)/build
 
 # The module is built from a copy of its sources, one per kernel, so that
 # several kernels can be built side by side and the checkout stays clean (it
-# is also the source of the KUnit kernel tree).
+# is also the source of the KUnit kernel tree). KMOD_CONFIG: Kconfig values
+# for Kbuild, e.g. "CONFIG_LLFREE_KUNIT_TEST=m" (make kunit).
 KMOD_OUT ?= build/kmod/$(notdir $(realpath $(KDIR)))
+KMOD_CONFIG ?=
 
 .PHONY: modules
 modules:
@@ -32,7 +34,8 @@ modules:
 	$(Q)mkdir -p $(KMOD_OUT)
 	$(Q)rsync -a -m --delete --include='*/' --include='*.[ch]' --include=Kbuild \
 		--exclude='*' Kbuild include src kunit $(KMOD_OUT)/
-	$(Q)scripts/kbuild-lock.sh $(MAKE) -C $(KDIR) M=$(abspath $(KMOD_OUT)) CONFIG_LLFREE=m modules
+	$(Q)scripts/kbuild-lock.sh $(MAKE) -C $(KDIR) M=$(abspath $(KMOD_OUT)) CONFIG_LLFREE=m \
+		$(KMOD_CONFIG) modules
 	@for ko in $(KMOD_OUT)/*.ko; do echo "built $$ko"; done
 
 # Both Debian header versions we support, default Kconfig values and the other
@@ -231,7 +234,7 @@ help:
 	@echo 'make bench-user      user-space benchmark (BENCH_ARGS=...)'
 	@echo 'make modules-check   build llfree.ko against Debian 6.12 and 6.1 headers, W=1'
 	@echo 'make checkpatch      checkpatch.pl on src/ include/ kunit/'
-	@echo 'make kunit           KUnit suites in a 6.12 kernel under QEMU (kunit.py)'
+	@echo 'make kunit           KUnit suites in llfree.ko/morsel.ko in the test kernel under QEMU'
 	@echo 'make vm-test         hook kernel in QEMU: llfree.ko under load, 1/2/4 vCPUs'
 	@echo 'make bench-kernel    LLFree vs buddy alloc_pages() benchmark in one boot'
 	@echo 'make tools           libmorsel, morselctl, morsel tests/benchmark into build/tools/<cc>/'

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Turn kunit.py's --json output into the `make check` result protocol.
+"""Turn kunit.py's --json output (one file per module) into the `make check`
+result protocol.
 
 Prints one line per suite, `PASS kunit.<suite>.<case>` / `FAIL ...` /
 `SKIP ...` per case (parameterised cases get their parameter as a third
@@ -21,17 +22,16 @@ def cases(group, path):
 
 
 def main():
-    if len(sys.argv) != 2:
-        sys.exit('usage: kunit-summary.py RESULTS.json')
-    with open(sys.argv[1], encoding='utf-8') as f:
-        top = json.load(f)
-
-    # Suites are the top-level groups; a top-level leaf is a suite that
-    # produced no cases (it failed to initialise, or crashed early).
-    suites = [(s['name'], list(cases(s, [s['name']])))
-              for s in top.get('sub_groups', [])]
-    suites += [(c['name'], [(c['name'], c['status'])])
-               for c in top.get('test_cases', [])]
+    suites = []
+    for path in sys.argv[1:]:
+        with open(path, encoding='utf-8') as f:
+            top = json.load(f)
+        # Suites are the top-level groups; a top-level leaf is a suite that
+        # produced no cases (it failed to initialise, or crashed early).
+        suites += [(s['name'], list(cases(s, [s['name']])))
+                   for s in top.get('sub_groups', [])]
+        suites += [(c['name'], [(c['name'], c['status'])])
+                   for c in top.get('test_cases', [])]
 
     passed = failed = 0
     lines = []
@@ -40,7 +40,7 @@ def main():
         for name, status in results:
             why = ''
             if status not in ('PASS', 'SKIP'):
-                why = f': {status} (see build/kunit/kunit.py.log)'
+                why = f': {status} (see build/kunit/console.log)'
                 status = 'FAIL'
             count[status] += 1
             name = re.sub(r'\s+', '_', name)

@@ -3,7 +3,10 @@
 #
 # Build llfree.ko out of tree against Debian's stock 6.12 and 6.1 headers, with
 # the default Kconfig values and with the non-default extremes, at W=1.
-# A build passes only with zero compiler and modpost warnings.
+# A build passes only with zero compiler and modpost warnings. (morsel.ko and
+# the KUnit suites need the hooks: make kunit builds them at W=1 against the
+# hook kernel.) Then the in-tree side: with this checkout staged into the
+# patched tree as mm/llfree_morsel, Kconfig must take every option of ours.
 # Logs: build/check/modules-*.log.
 set -euo pipefail
 
@@ -26,6 +29,32 @@ if [ "${1:-}" = --one ]; then
 	else
 		echo "PASS $name"
 	fi
+	exit 0
+fi
+
+# --kconfig: our Kconfig in the patched tree, every option set survives.
+in_tree_kconfig() {
+	local tree tmp opt missing=''
+	tree=$(scripts/kernel-tree.sh) || { echo "FAIL modules.in-tree-kconfig: no kernel tree"; return; }
+	tmp=$(mktemp -d)
+	make -s -C "$tree" O="$tmp" ARCH=x86_64 defconfig
+	local opts=(CONFIG_LLFREE_HOOKS=y CONFIG_MORSEL_HOOKS=y CONFIG_KUNIT=y CONFIG_LLFREE=m
+		CONFIG_LLFREE_FAST_FREE=y CONFIG_LLFREE_TREE_HUGE_ORDER=4 CONFIG_LLFREE_KUNIT_TEST=m
+		CONFIG_MORSEL=m CONFIG_MORSEL_KUNIT_TEST=m)
+	printf '%s\n' "${opts[@]}" >>"$tmp/.config"
+	make -s -C "$tree" O="$tmp" ARCH=x86_64 olddefconfig
+	for opt in "${opts[@]}"; do
+		grep -qxF "$opt" "$tmp/.config" || missing+=" $opt"
+	done
+	rm -rf "$tmp"
+	if [ -n "$missing" ]; then
+		echo "FAIL modules.in-tree-kconfig: olddefconfig dropped$missing"
+	else
+		echo "PASS modules.in-tree-kconfig"
+	fi
+}
+if [ "${1:-}" = --kconfig ]; then
+	in_tree_kconfig
 	exit 0
 fi
 
@@ -62,4 +91,6 @@ for series in 6.12 6.1; do
 			"$0" --one "$name" "$kdir" "$out" $vars || rc=1
 	done
 done
+scripts/run-step.sh modules.in-tree-kconfig build/check/modules-in-tree-kconfig.log \
+	"$0" --kconfig || rc=1
 exit $rc

@@ -171,17 +171,4 @@ fi
 expect debroot.prune $(($(find "$t/debroot" -mindepth 1 -maxdepth 1 ! -name '.*' | wc -l) != 2)) \
 	"$(ls -a "$t/debroot" | tr '\n' ' ')"
 
-# kunit.sh keeps its builds with the same rule (it runs kunit.py, which
-# resumes a killed build itself): the call it makes, on a cache without
-# the kind and with stale builds.
-rc=0
-(cache_prune "$t/kunit-build" 3) || rc=$?
-expect kunit-build.prune-nothing-yet "$rc" "cache_prune on a missing directory exited $rc"
-stale "$t/kunit-build" "" k1 k2 k3 k4
-mkdir -p "$t/kunit-build/k-now"
-cache_prune "$t/kunit-build" 3 2>/dev/null
-expect kunit-build.prune $(($(find "$t/kunit-build" -mindepth 1 -maxdepth 1 | wc -l) != 3 ||
-	$(find "$t/kunit-build" -maxdepth 1 -name k-now | wc -l) != 1)) \
-	"$(ls "$t/kunit-build" | tr '\n' ' ')"
-
 [ "$nfail" = 0 ]
