@@ -13,7 +13,7 @@ pkgs=(
 	linux-headers-6.12-amd64 linux-headers-amd64	# modules-check: 6.12 and 6.1
 	busybox-static	# VM and packaging tests
 	debhelper dh-dkms lintian debootstrap zstd	# make deb, test-pkg
-	rpm rpmlint createrepo-c dnf	# make rpm, test-pkg (dnf --installroot)
+	rpm rpmlint createrepo-c dnf elfutils	# make rpm (elfutils: eu-strip for -debuginfo), test-pkg (dnf --installroot)
 )
 
 missing=()
