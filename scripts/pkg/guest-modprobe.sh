@@ -39,7 +39,7 @@ morsel_checks() {
 	if echo "$libs" | grep -qE 'libmorsel\.so\.1 => /(usr/)?lib/x86_64-linux-gnu/libmorsel\.so\.1 '; then
 		pass pkg.guest.morselctl.links-libmorsel
 	else
-		fail pkg.guest.morselctl.links-libmorsel "$(echo "$libs" | tr '\n' '|')"
+		fail pkg.guest.morselctl.links-libmorsel "ld.so --list: '$(echo "$libs" | tr '\n' '|')' (not dynamic, or no libmorsel.so.1)"
 	fi
 	ctl version
 	[ "$rc" = 0 ] && [ "$out" = "morselctl $ver" ] && pass pkg.guest.morselctl.version ||
