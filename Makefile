@@ -141,8 +141,14 @@ build/tools/$(1)/%: tools/morsel/%.c build/tools/$(1)/libmorsel.a $$(MORSEL_DEPS
 endef
 $(foreach cc,$(CCS),$(eval $(call morsel-tools,$(cc))))
 
-.PHONY: tools bench-morsel
-tools: $(foreach cc,$(CCS),$(addprefix build/tools/$(cc)/,libmorsel.a $(MORSEL_PROGS)))
+# The shared library as packaged (libmorsel.so.1, morselctl against it,
+# morsel.pc, man pages) and its ABI check: build/lib/<cc>/ (tools/morsel/Makefile).
+.PHONY: tools bench-morsel $(addprefix lib-,$(CCS))
+$(addprefix lib-,$(CCS)): lib-%:
+	$(Q)$(MAKE) -C tools/morsel O=$(abspath build/lib/$*) CC=$* EXTRA_CFLAGS=-Werror \
+		CHECK_NAME=tools.libmorsel.$* all check
+
+tools: $(foreach cc,$(CCS),$(addprefix build/tools/$(cc)/,libmorsel.a $(MORSEL_PROGS)) lib-$(cc))
 
 # Morsel attach vs memfd mmap+populate (4 KiB, THP) in one boot of the
 # non-debug hook kernel; BENCH_GIB=1,6.82 BENCH_MEM=10240 (MiB).

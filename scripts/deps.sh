@@ -11,9 +11,9 @@ pkgs=(
 	qemu-system-x86 python3	# kunit.py
 	xz-utils rsync linux-source-6.12	# kernel tree for KUnit and checkpatch
 	linux-headers-6.12-amd64 linux-headers-amd64	# modules-check: 6.12 and 6.1
-	busybox-static	# VM and packaging tests
+	busybox-static pkgconf	# VM and packaging tests (pkgconf: test-pkg)
 	debhelper dh-dkms lintian debootstrap zstd	# make deb, test-pkg
-	rpm rpmlint createrepo-c dnf	# make rpm, test-pkg (dnf --installroot)
+	rpm rpmlint createrepo-c dnf elfutils	# make rpm (elfutils: eu-strip for -debuginfo), test-pkg (dnf --installroot)
 )
 
 missing=()

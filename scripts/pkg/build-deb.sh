@@ -1,11 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# `make deb`: build llfree-morsel-dkms_<version>_all.deb with
-# `dpkg-buildpackage -us -uc -b` from a copy of the packaging inputs under
-# build/pkg/deb/ (dpkg-buildpackage writes its results into the parent of the
-# source directory, which must not be the checkout's parent), then run
-# lintian on it. Results: build/pkg/*.deb, build/pkg/lintian.txt.
+# `make deb`: build the binary packages of the source package llfree-morsel
+# with `dpkg-buildpackage -us -uc -b` from a copy of the packaging inputs
+# under build/pkg/deb/ (dpkg-buildpackage writes its results into the parent
+# of the source directory, which must not be the checkout's parent), then
+# run lintian on them:
+#   llfree-morsel-dkms_<version>_all.deb     module sources, udev rule, morsel(4)
+#   libmorsel1_<version>_amd64.deb           libmorsel.so.1
+#   libmorsel-dev_<version>_amd64.deb        header, libmorsel.a, morsel.pc, libmorsel(3)
+#   morsel-tools_<version>_amd64.deb         morselctl, morselctl(1), bash completion
+# Results: build/pkg/*.deb, build/pkg/lintian.txt.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
@@ -22,7 +27,9 @@ done
 
 rm -rf "$work"
 mkdir -p "$src/scripts/pkg"
-cp -a debian dkms.conf Kbuild Kconfig VERSION COPYING README.md include src kunit "$src/"
+mkdir -p "$src/tools"
+cp -a debian dkms.conf Kbuild Kconfig VERSION COPYING README.md include src kunit man "$src/"
+cp -a tools/morsel "$src/tools/"
 cp -a scripts/pkg/dkms-tree.sh scripts/pkg/kernel-hook.sh scripts/pkg/60-morsel.rules "$src/scripts/pkg/"
 (cd "$src" && dpkg-buildpackage -us -uc -b) >"$work/build.log" 2>&1 || {
 	tail -n 30 "$work/build.log" >&2
@@ -43,10 +50,13 @@ chmod -R a+rX "$lint"
 lrc=0
 (cd "$lint" && HOME=/tmp "${run[@]}" lintian --fail-on error,warning ./*.changes) >"$work/lintian.txt" 2>&1 || lrc=$?
 
-rm -f "$out"/llfree-morsel-dkms_*.deb
+rm -f "$out"/llfree-morsel-dkms_*.deb "$out"/libmorsel*.deb "$out"/morsel-tools*.deb
 mv "$work"/*.deb "$work/lintian.txt" "$out/"
-deb=$(ls "$out"/llfree-morsel-dkms_"$ver"_all.deb)
-echo "build-deb: $deb"
+for p in llfree-morsel-dkms_"$ver"_all libmorsel1_"$ver"_amd64 libmorsel-dev_"$ver"_amd64 \
+	morsel-tools_"$ver"_amd64; do
+	[ -f "$out/$p.deb" ] || { echo "build-deb: $p.deb was not built" >&2; exit 1; }
+	echo "build-deb: $out/$p.deb"
+done
 echo "build-deb: lintian exit $lrc, $(wc -l <"$out/lintian.txt") lines of output (build/pkg/lintian.txt)"
 cat "$out/lintian.txt"
 exit "$lrc"

@@ -24,15 +24,15 @@ else
 	rc=1
 fi
 
-spec=$(sed -n 's/^Version:[[:space:]]*//p' rpm/llfree-morsel-dkms.spec)
+spec=$(sed -n 's/^Version:[[:space:]]*//p' rpm/llfree-morsel.spec)
 if [ "$spec" = "$ver" ]; then
 	echo "PASS pkg.version.rpm-spec"
 else
-	echo "FAIL pkg.version.rpm-spec: rpm/llfree-morsel-dkms.spec says '$spec', VERSION says '$ver'"
+	echo "FAIL pkg.version.rpm-spec: rpm/llfree-morsel.spec says '$spec', VERSION says '$ver'"
 	rc=1
 fi
 # The newest %changelog entry must be for this version too.
-clog=$(sed -n '/^%changelog/,$p' rpm/llfree-morsel-dkms.spec | sed -n 's/^\* .* - \([^ -]*\)-[^ ]*$/\1/p' | head -n 1)
+clog=$(sed -n '/^%changelog/,$p' rpm/llfree-morsel.spec | sed -n 's/^\* .* - \([^ -]*\)-[^ ]*$/\1/p' | head -n 1)
 if [ "$clog" = "$ver" ]; then
 	echo "PASS pkg.version.rpm-changelog"
 else

@@ -20,8 +20,9 @@ MIRROR=${LLFREE_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 SECURITY=${LLFREE_DEBIAN_SECURITY:-http://deb.debian.org/debian-security}
 SUITE=bookworm
 # DKMS builds need a compiler, make and kmod; objtool and sign-file in the
-# hook kernel's headers link against libelf and libssl.
-INCLUDE=gcc,make,libc6-dev,kmod,patch,dpkg-dev,libelf1,libssl3,ca-certificates
+# hook kernel's headers link against libelf and libssl. pkgconf: the test
+# compiles a program against libmorsel-dev with pkg-config.
+INCLUDE=gcc,make,libc6-dev,kmod,patch,dpkg-dev,libelf1,libssl3,ca-certificates,pkgconf
 # Downloaded only: the test installs them.
 DOWNLOAD="dkms linux-headers-amd64"
 

@@ -32,6 +32,9 @@ REPO=$(cd "$HERE/../.." && pwd -P)
 # shellcheck source=scripts/cache.sh
 . "$REPO/scripts/cache.sh"
 config=test lv='' lv_set=0 out=''
+# The options again for the re-exec under the kernel-build lock below (the
+# loop shifts them away).
+args=("$@")
 while [ $# -gt 0 ]; do
 	case $1 in
 	--config) config=$2 ;;
@@ -66,7 +69,7 @@ fi
 # Building: one kernel build at a time on this machine, and the packages
 # bindeb-pkg leaves next to the build directory are ours until moved.
 if [ -z "${LLFREE_KDEB_LOCKED:-}" ]; then
-	LLFREE_KDEB_LOCKED=1 exec "$REPO/scripts/kbuild-lock.sh" "$0" "$@"
+	LLFREE_KDEB_LOCKED=1 exec "$REPO/scripts/kbuild-lock.sh" "$0" ${args[@]+"${args[@]}"}
 fi
 
 tree=$("$REPO/scripts/kernel-tree.sh")

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * libmorsel: thin wrappers around the /dev/morsel ioctls. See libmorsel.h.
  */

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libmorsel: a thin C wrapper around the /dev/morsel ioctls
  * (include/uapi/linux/morsel.h). Every call returns 0 (or an fd, a count, an
