@@ -30,6 +30,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sched.h>
 #include <sys/syscall.h>
 #include <sys/mman.h>
 
@@ -139,6 +140,26 @@ static pid_t spawn_as(uid_t uid, bool member, int *sock,
 	return pid;
 }
 
+/* Run the calling thread on CPU only (0 if it worked). */
+static int pin_to_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+static void pin_all_cpus(void)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	for (long c = 0; c < sysconf(_SC_NPROCESSORS_ONLN); c++)
+		CPU_SET(c, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
 static void destroy_fd(int fd)
 {
 	morsel_destroy(fd);
@@ -220,6 +241,9 @@ static bool write_param(const char *name, long v)
  * its own. Any of the writer's pattern in them is a write through a stale
  * TLB entry into freed memory. (A DISCARD in the zap phase before it is
  * caught by tlb_finish_mmu()'s nested-flush check and ends the writer.)
+ * Writer, unmapper and discarder each have a CPU of their own: a switch to
+ * another mm on the writer's CPU would reload CR3, and QEMU's TLB forgets
+ * everything on a CR3 load, stale entries included. Needs 3 CPUs.
  */
 #define TLB_PAGES	16
 #define TLB_VMAS	12000
@@ -240,6 +264,8 @@ static void *tlb_writer(void *arg)
 
 	(void)arg;
 	probe_init();
+	if (pin_to_cpu(0))
+		return NULL;
 	for (;;) {
 		for (int p = 0; p < TLB_PAGES; p++) {
 			for (int w = 0; w < 8; w++) {
@@ -265,7 +291,7 @@ static void tlb_unmapper(int fd)
 
 	res = mmap(NULL, total + span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
 		   -1, 0);
-	if (res == MAP_FAILED || mfd < 0 || ftruncate(mfd, PAGE))
+	if (res == MAP_FAILED || mfd < 0 || ftruncate(mfd, PAGE) || pin_to_cpu(1))
 		_exit(2);
 	base = (char *)(((uintptr_t)res + span - 1) & ~(span - 1));
 	munmap(res, total + span);
@@ -314,6 +340,11 @@ static void test_tlb_munmap(void)
 		check(false, "attack.tlb-munmap.setup", "%s", errname(errno));
 		return;
 	}
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 3 || pin_to_cpu(2)) {
+		check(false, "attack.tlb-munmap.cpus", "needs 3 CPUs, has %ld",
+		      sysconf(_SC_NPROCESSORS_ONLN));
+		goto out;
+	}
 	/* Each round maps and unmaps 12000 VMAs: 12 rounds at most. */
 	for (r = 0; r < rounds && r < 12 && !hits; r++) {
 		double delay = munmap_secs * (next_rand(&rng) % 1000) / 1000.0;
@@ -360,6 +391,7 @@ static void test_tlb_munmap(void)
 	      "(writes through a stale TLB entry into freed pages)", hits);
 	check(raced > 0, "attack.tlb-munmap.raced", "no DISCARD ran during a munmap");
 out:
+	pin_all_cpus();
 	destroy_fd(fd);
 	munmap(tlb_sh, PAGE);
 	counters_back("attack.tlb-munmap.counters-zero");
@@ -369,17 +401,23 @@ out:
 /*
  * Walkers that hold only the mmap lock enter VM_PFNMAP tables:
  * mbind(MPOL_MF_STRICT) and move_pages() (status query). DESTROY from the
- * owner's process must not free a table one of them is in. A PUD-table
- * morsel with a page in every 2 MiB of 16 GiB has 8192 PTE tables: a walk
- * of its span takes much longer than DESTROY's RCU grace period, so a
- * DESTROY at a random moment of a walk frees tables under it if it frees
- * them at all.
+ * owner's process must not free a table one of them is in. mbind's walk
+ * descends from the link once and then reads the tables below it for a
+ * long time (8192 PTE tables: a fraction of a second), yielding after each
+ * PTE table. A realtime hog on the walker's CPU, started with DESTROY,
+ * holds the walker at such a point for most of a second; when it goes on,
+ * it reads the next entry of the table it was in. A DESTROY that freed
+ * tables has freed that one meanwhile (a free in the same direction as the
+ * walk never overtakes it otherwise).
  */
 #define WALK_GIB	16
 #define WALK_PAGES	(WALK_GIB * GIB / (2 * MIB))
+#define WALK_HOG_SECS	0.8
 
 struct walk_shared {
-	volatile int stop;
+	volatile int stop;	/* walkers: end */
+	volatile int hog;	/* 1: the hog should spin now */
+	volatile int hog_exit;
 	volatile long walks;
 };
 
@@ -388,6 +426,7 @@ static void *walk_mbind(void *arg)
 	struct walk_shared *sh = arg;
 	unsigned long node = 1;
 
+	pin_to_cpu(0);
 	while (!sh->stop) {
 		/* MPOL_BIND = 2, MPOL_MF_STRICT = 1 */
 		syscall(SYS_mbind, (uintptr_t)tlb_attach, morsel_level_span(MORSEL_LEVEL_PUD),
@@ -403,13 +442,32 @@ static void *walk_move_pages(void *arg)
 	static int status[WALK_PAGES];
 	struct walk_shared *sh = arg;
 
+	pin_to_cpu(0);
 	for (uint64_t i = 0; i < WALK_PAGES; i++)
 		pages[i] = (char *)tlb_attach + i * 2 * MIB;
-	while (!sh->stop) {
+	while (!sh->stop)
 		syscall(SYS_move_pages, 0, WALK_PAGES, pages, NULL, status, 0);
-		__atomic_add_fetch(&sh->walks, 1, __ATOMIC_RELAXED);
-	}
 	return NULL;
+}
+
+/* SCHED_FIFO on the walkers' CPU: spin WALK_HOG_SECS whenever asked. */
+static void walk_hog(struct walk_shared *sh)
+{
+	struct sched_param sp = { .sched_priority = 50 };
+
+	if (pin_to_cpu(0) || sched_setscheduler(0, SCHED_FIFO, &sp))
+		_exit(2);
+	while (!sh->hog_exit) {
+		if (sh->hog) {
+			double end = now() + WALK_HOG_SECS;
+
+			while (now() < end)
+				;
+			sh->hog = 0;
+		}
+		usleep(1000);
+	}
+	_exit(0);
 }
 
 static void test_walk_destroy(void)
@@ -418,8 +476,17 @@ static void test_walk_destroy(void)
 				      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	uint64_t rng = (uint64_t)now() | 1;
 	long walks = 0;
+	pid_t hog;
 	int r;
 
+	if (sh == MAP_FAILED || pin_to_cpu(1)) {
+		check(false, "attack.walk-destroy.setup", "%s", errname(errno));
+		return;
+	}
+	memset(sh, 0, sizeof(*sh));
+	hog = start_child();
+	if (hog == 0)
+		walk_hog(sh);
 	/* Each round populates 8192 tables: 8 rounds at most. */
 	for (r = 0; r < rounds && r < 8; r++) {
 		int fd = morsel_create(MORSEL_LEVEL_PUD, WALK_GIB * GIB, MORSEL_F_WRITABLE, 0, 0,
@@ -432,7 +499,6 @@ static void test_walk_destroy(void)
 		}
 		for (uint64_t i = 0; i < WALK_PAGES; i++)
 			morsel_populate(fd, i * 2 * MIB, PAGE);
-		sh->stop = 0;
 		sh->walks = 0;
 		pid = start_child();
 		if (pid == 0) {
@@ -449,18 +515,25 @@ static void test_walk_destroy(void)
 			pthread_join(t2, NULL);
 			_exit(0);
 		}
-		/* Into the second walk or so, at a random point of it. */
-		while (sh->walks < 2 && waitpid(pid, NULL, WNOHANG) == 0)
+		/* Into the second walk, at a random point of it. */
+		while (sh->walks < 1 && waitpid(pid, NULL, WNOHANG) == 0)
 			usleep(1000);
 		usleep(next_rand(&rng) % 100000);
+		sh->hog = 1;
 		if (morsel_destroy(fd))
 			check(false, "attack.walk-destroy.destroy", "%s", errname(errno));
+		while (sh->hog)
+			usleep(1000);
 		usleep(200000);
 		walks += sh->walks;
 		sh->stop = 1;
 		wait_child(pid, "attack.walk-destroy.walkers");
+		sh->stop = 0;
 		close(fd);
 	}
+	sh->hog_exit = 1;
+	waitpid(hog, NULL, 0);
+	pin_all_cpus();
 	printf("attack: walk-destroy: %d rounds, %ld walks\n", r, walks);
 	munmap(sh, PAGE);
 	counters_back("attack.walk-destroy.counters-zero");
