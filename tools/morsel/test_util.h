@@ -275,21 +275,27 @@ static inline bool l5_paging(void)
 	return high;
 }
 
-/* ---- the module's parameters (/sys/module/morsel/parameters/) */
-static inline long long read_param(const char *name)
+/* ---- numbers in sysfs and cgroupfs files, the module's parameters */
+/* The number PATH starts with, or -1. */
+static inline long long read_number(const char *path)
 {
-	char path[128];
 	long long v = -1;
-	FILE *f;
+	FILE *f = fopen(path, "r");
 
-	snprintf(path, sizeof(path), "/sys/module/morsel/parameters/%s", name);
-	f = fopen(path, "r");
 	if (f) {
 		if (fscanf(f, "%lld", &v) != 1)
 			v = -1;
 		fclose(f);
 	}
 	return v;
+}
+
+static inline long long read_param(const char *name)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/module/morsel/parameters/%s", name);
+	return read_number(path);
 }
 
 static inline bool write_param(const char *name, long long v)
@@ -309,20 +315,22 @@ static inline bool write_param(const char *name, long long v)
 /* ---- the module's global counters */
 static const char *const counter_names[] = { "morsels", "pages", "tables", "attaches" };
 
-/* Wait (freeing is RCU-deferred) until every counter is zero. */
-static inline bool counters_zero(double timeout, char *why, size_t len)
+static inline void counters_read(long long v[4])
+{
+	for (int i = 0; i < 4; i++)
+		v[i] = morsel_counter(counter_names[i]);
+}
+
+/* Wait (freeing is RCU-deferred) until the counters are WANT. */
+static inline bool counters_at(const long long want[4], double timeout, char *why,
+			       size_t len)
 {
 	double end = now() + timeout;
 	long long v[4];
 
 	for (;;) {
-		bool zero = true;
-
-		for (int i = 0; i < 4; i++) {
-			v[i] = morsel_counter(counter_names[i]);
-			zero &= v[i] == 0;
-		}
-		if (zero)
+		counters_read(v);
+		if (!memcmp(v, want, sizeof(v)))
 			return true;
 		if (now() > end)
 			break;
@@ -331,6 +339,14 @@ static inline bool counters_zero(double timeout, char *why, size_t len)
 	snprintf(why, len, "morsels %lld pages %lld tables %lld attaches %lld",
 		 v[0], v[1], v[2], v[3]);
 	return false;
+}
+
+/* Wait until every counter is zero. */
+static inline bool counters_zero(double timeout, char *why, size_t len)
+{
+	static const long long zero[4];
+
+	return counters_at(zero, timeout, why, len);
 }
 
 #endif /* MORSEL_TEST_UTIL_H */
