@@ -727,17 +727,9 @@ static long meminfo_kb(const char *key)
 static long long cg_read(const char *cg, const char *file)
 {
 	char path[128];
-	long long v = -1;
-	FILE *f;
 
 	snprintf(path, sizeof(path), "/sys/fs/cgroup/%s/%s", cg, file);
-	f = fopen(path, "r");
-	if (f) {
-		if (fscanf(f, "%lld", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
+	return read_number(path);
 }
 
 static bool cg_write(const char *cg, const char *file, const char *val)
