@@ -355,7 +355,7 @@ static void note_seals(uint32_t id, unsigned int seals)
 	lock();
 	for (int k = 0; k < MAX_FDS; k++)
 		if (w.rec[k].used && w.rec[k].who.id == id)
-			w.rec[k].seals |= seals;
+			__atomic_or_fetch(&w.rec[k].seals, seals, __ATOMIC_RELAXED);
 	unlock();
 }
 
@@ -364,7 +364,7 @@ static void note_dead(uint32_t id)
 	lock();
 	for (int k = 0; k < MAX_FDS; k++)
 		if (w.rec[k].used && w.rec[k].who.id == id)
-			w.rec[k].dead = true;
+			__atomic_store_n(&w.rec[k].dead, true, __ATOMIC_RELAXED);
 	unlock();
 }
 
@@ -381,10 +381,30 @@ static void fd_errs(const struct rec *r, struct errs *s)
 		allow(s, EPERM);
 }
 
+/* What other threads note in a held record: read it whole. */
+static unsigned int seals_of(const struct rec *r)
+{
+	return __atomic_load_n(&r->seals, __ATOMIC_RELAXED);
+}
+
+static bool dead_of(const struct rec *r)
+{
+	return __atomic_load_n(&r->dead, __ATOMIC_RELAXED);
+}
+
+/* What this worker has seen of R's morsel, for the op log. */
+static const char *seen(const struct rec *r)
+{
+	static const char *const seals[] = { "", " (seen: SEAL_WRITE)", " (seen: SEAL_DISCARD)",
+					     " (seen: SEAL_WRITE|SEAL_DISCARD)" };
+
+	return dead_of(r) ? " (seen: destroyed)" : seals[seals_of(r) & MORSEL_SEAL_ALL];
+}
+
 /* Can a call on R succeed at all: not destroyed (as far as seen), O_RDWR. */
 static bool fd_usable(const struct rec *r)
 {
-	return !r->dead && !r->who.rdonly;
+	return !dead_of(r) && !r->who.rdonly;
 }
 
 /* ----------------------------------------------------- names (registry) */
@@ -675,7 +695,7 @@ static void op_info(void)
 	for (int k = 0; k < MAX_SLOTS; k++)
 		mine += w.slot[k].used && w.slot[k].morsel && w.slot[k].who.id == r->who.id;
 	errno = 0;
-	if (judge(morsel_info(r->fd, &i), &s, !r->dead)) {
+	if (judge(morsel_info(r->fd, &i), &s, !dead_of(r))) {
 		if (i.id != r->who.id || i.level != r->who.level || i.flags != r->who.flags ||
 		    i.length != r->who.length || i.fixed_addr != r->who.fixed_addr ||
 		    i.span != morsel_level_span(r->who.level))
@@ -685,15 +705,16 @@ static void op_info(void)
 		if (i.uid != r->who.owner || i.gid != r->who.owner)
 			fail("race.info", "%s: owner %u:%u, created by %u", cur, i.uid, i.gid,
 			     r->who.owner);
-		if ((i.seals & r->seals) != r->seals)
-			fail("race.info", "%s: seals %#x, %#x were applied", cur, i.seals, r->seals);
+		if ((i.seals & seals_of(r)) != seals_of(r))
+			fail("race.info", "%s: seals %#x, %#x were applied", cur, i.seals,
+			     seals_of(r));
 		if (i.pages > i.length / PAGE || !i.tables || i.attaches < mine)
 			fail("race.info", "%s: %llu pages, %llu tables, %llu attaches (%llu here)",
 			     cur, i.pages, i.tables, i.attaches, (unsigned long long)mine);
 		if (i.name[0] && (!name_parse(i.name, &n) || n.owner != i.uid || n.mode != i.mode))
 			fail("race.info", "%s: name '%.64s' with owner %u mode %o", cur, i.name,
 			     i.uid, i.mode);
-		r->seals |= i.seals;
+		__atomic_or_fetch(&r->seals, i.seals, __ATOMIC_RELAXED);
 	}
 	unlock();
 	put_rec(r);
@@ -725,14 +746,14 @@ static void populate_or_discard(bool discard)
 	can = fd_usable(r);
 	if (discard) {
 		allow(&s, EPERM);	/* MORSEL_SEAL_DISCARD, by anyone */
-		can &= !(r->seals & MORSEL_SEAL_DISCARD);
+		can &= !(seals_of(r) & MORSEL_SEAL_DISCARD);
 	} else {
 		/* Charged to the creator: max_pages_per_user is out of reach. */
 		allow(&s, ENOMEM);
 	}
-	logop("%s id %u fd %d%s %llu+%llu", discard ? "discard" : "populate", r->who.id, r->fd,
+	logop("%s id %u fd %d%s %llu+%llu%s", discard ? "discard" : "populate", r->who.id, r->fd,
 	      r->who.rdonly ? " (O_RDONLY)" : "", (unsigned long long)off,
-	      (unsigned long long)len);
+	      (unsigned long long)len, seen(r));
 	errno = 0;
 	ret = discard ? morsel_discard(r->fd, off, len) : morsel_populate(r->fd, off, len);
 	judge(ret, &s, can);
@@ -779,15 +800,15 @@ static void op_load(void)
 	} else {
 		allow(&s, EPERM);	/* MORSEL_SEAL_WRITE, by anyone, even while reading */
 		allow(&s, ENOMEM);
-		can &= !(r->seals & MORSEL_SEAL_WRITE);
+		can &= !(seals_of(r) & MORSEL_SEAL_WRITE);
 	}
 	want = src_page >= FILE_PAGES ? 0 : (FILE_PAGES - src_page) * PAGE;
 	if (want > len)
 		want = len;
-	logop("load id %u fd %d%s %llu+%llu from %s page %llu", r->who.id, r->fd,
+	logop("load id %u fd %d%s %llu+%llu from %s page %llu%s", r->who.id, r->fd,
 	      r->who.rdonly ? " (O_RDONLY)" : "", (unsigned long long)off,
 	      (unsigned long long)len, kind == 0 ? "socket" : kind == 1 ? "O_WRONLY file" : "file",
-	      (unsigned long long)src_page);
+	      (unsigned long long)src_page, seen(r));
 	errno = 0;
 	n = morsel_load(r->fd, src, src_page * PAGE, off, len);
 	/* Errors after some pages end the copy with a short count. */
@@ -816,12 +837,12 @@ static void op_seal(void)
 		rw_here |= w.slot[k].used && w.slot[k].morsel && w.slot[k].who.id == r->who.id &&
 			   (w.slot[k].prot & PROT_WRITE);
 	if ((seals & MORSEL_SEAL_WRITE) && (r->who.flags & MORSEL_F_WRITABLE) &&
-	    !(r->seals & MORSEL_SEAL_WRITE)) {
+	    !(seals_of(r) & MORSEL_SEAL_WRITE)) {
 		allow(&s, EBUSY);	/* writable attaches, anywhere */
 		can &= !rw_here;	/* ours, certainly (the lock keeps them) */
 	}
-	logop("seal id %u fd %d%s %#x%s", r->who.id, r->fd, r->who.rdonly ? " (O_RDONLY)" : "",
-	      seals, rw_here ? " (attached read-write here)" : "");
+	logop("seal id %u fd %d%s %#x%s%s", r->who.id, r->fd, r->who.rdonly ? " (O_RDONLY)" : "",
+	      seals, rw_here ? " (attached read-write here)" : "", seen(r));
 	errno = 0;
 	sealed = judge(morsel_seal(r->fd, seals), &s, can);
 	unlock();
@@ -1144,7 +1165,7 @@ static int pick_prot(const struct rec *r)
  */
 static bool attach_errs(const struct rec *r, int prot, struct errs *s)
 {
-	bool sealed = r->seals & MORSEL_SEAL_WRITE;
+	bool sealed = seals_of(r) & MORSEL_SEAL_WRITE;
 
 	if ((prot & PROT_WRITE) && r->who.rdonly) {
 		allow(s, EACCES);
@@ -1157,11 +1178,11 @@ static bool attach_errs(const struct rec *r, int prot, struct errs *s)
 			allow(s, EACCES);
 			return false;
 		}
-		return !r->dead && !sealed;
+		return !dead_of(r) && !sealed;
 	}
 	if ((r->who.flags & MORSEL_F_WRITABLE) && !sealed)
 		allow(s, EACCES);	/* writable leaves, unless sealed meanwhile */
-	return !r->dead;
+	return !dead_of(r);
 }
 
 static void add_slot(int i, char *addr, uint64_t len, int prot, const struct rec *r)
@@ -1203,8 +1224,8 @@ static void op_attach(void)
 	} else if (r->who.level == MORSEL_LEVEL_P4D) {
 		hint = (void *)(P4D_HINT + rnd(8) * span);
 	}
-	logop("attach id %u fd %d%s %s prot %d", r->who.id, r->fd,
-	      r->who.rdonly ? " (O_RDONLY)" : "", morsel_level_name(r->who.level), prot);
+	logop("attach id %u fd %d%s %s prot %d%s", r->who.id, r->fd,
+	      r->who.rdonly ? " (O_RDONLY)" : "", morsel_level_name(r->who.level), prot, seen(r));
 	errno = 0;
 	p = mmap(hint, span, prot, MAP_SHARED, r->fd, 0);
 	if (judge(p == MAP_FAILED ? -1 : 0, &s, can)) {
@@ -1256,9 +1277,9 @@ static void op_attach_fixed(void)
 		allow(&s, EINVAL);
 		can = unmaps = false;
 	}
-	logop("attach id %u fd %d%s %s prot %d MAP_FIXED at %#llx", r->who.id, r->fd,
+	logop("attach id %u fd %d%s %s prot %d MAP_FIXED at %#llx%s", r->who.id, r->fd,
 	      r->who.rdonly ? " (O_RDONLY)" : "", morsel_level_name(r->who.level), prot,
-	      (unsigned long long)a);
+	      (unsigned long long)a, seen(r));
 	bump_inside(a, span);
 	errno = 0;
 	p = mmap((void *)a, span, prot, MAP_SHARED | MAP_FIXED, r->fd, 0);
