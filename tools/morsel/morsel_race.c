@@ -5,8 +5,9 @@
  * with 2 or 3 threads, issue random morsel ioctls on morsels they share by
  * name (PUBLISH/OPEN) and by fds passed over UNIX sockets, mixed with
  * attaches, detaches, MAP_FIXED over attaches, mprotect, pkey_mprotect,
- * mbind, move_pages, madvise, reads and writes of attached memory, fork
- * and exit, for a bounded time. Nothing is coordinated: every outcome that
+ * mremap, mbind, move_pages, madvise, reads and writes of attached memory
+ * by the threads and by the kernel (write(), pread(), /proc/self/mem),
+ * fork and exit, for a bounded time. Nothing is coordinated: every outcome that
  * a race makes uncertain is judged against the set docs/morsel.md allows.
  *
  * Checked on the way: every errno is one the docs list for that call in
@@ -76,8 +77,8 @@ enum op {
 	OP_READ, OP_WRITE, OP_CREATE, OP_OPEN, OP_UNPUBLISH, OP_INFO, OP_POPULATE,
 	OP_DISCARD, OP_LOAD, OP_SEAL, OP_REVOKE, OP_DESTROY, OP_PUBLISH, OP_CLOSE,
 	OP_SEND, OP_RECV, OP_REOPEN, OP_ATTACH, OP_ATTACH_FIXED, OP_ANON_FIXED,
-	OP_DETACH, OP_MPROTECT, OP_PKEY, OP_MBIND, OP_MOVE_PAGES, OP_MADVISE,
-	OP_FORK, OP_EXIT, NR_OPS
+	OP_DETACH, OP_MPROTECT, OP_PKEY, OP_MREMAP, OP_MBIND, OP_MOVE_PAGES, OP_MADVISE,
+	OP_IO, OP_FORK, OP_EXIT, NR_OPS
 };
 
 /* Failure categories, one PASS/FAIL line each. */
@@ -89,7 +90,7 @@ static const char *const verdicts[] = {
 /* -------------------------------------------- memory shared by everyone */
 #define LOG_LINES	16
 #define LOG_LEN		120
-#define MAX_FAILS	8
+#define MAX_FAILS	24
 #define BOARD		16	/* names believed published */
 
 struct oplog {
@@ -99,6 +100,7 @@ struct oplog {
 
 struct failure {
 	int claimed, ready;
+	int op;			/* what failed: an enum op, or NR_OPS (the parent) */
 	char name[24];
 	char why[320];
 	int worker, thread;
@@ -158,6 +160,7 @@ static __thread int my_thread;
 static __thread uint64_t rng;
 static __thread enum op cur_op;
 static __thread char cur[LOG_LEN];	/* the op under way, for messages */
+static __thread int pipefd[2];		/* for write() from attached memory */
 
 static uint64_t rnd(uint64_t n)
 {
@@ -200,11 +203,13 @@ static void __attribute__((format(printf, 1, 2))) logop(const char *fmt, ...)
 
 /*
  * Record a failure in shared memory (the parent prints it): the first of
- * each NAME with this thread's op log at that moment, later ones counted.
- * The run goes on: one finding must not hide the next.
+ * each NAME and kind of op, with this thread's op log at that moment;
+ * later ones are counted. The run goes on: one finding must not hide the
+ * next.
  */
 static void __attribute__((format(printf, 2, 3))) fail(const char *name, const char *fmt, ...)
 {
+	int op = in_parent ? NR_OPS : (int)cur_op;
 	va_list ap;
 
 	for (int i = 0; i < MAX_FAILS; i++) {
@@ -213,7 +218,8 @@ static void __attribute__((format(printf, 2, 3))) fail(const char *name, const c
 
 		if (__atomic_load_n(&f->claimed, __ATOMIC_ACQUIRE)) {
 			/* Not ready: its thread may have died with its worker. */
-			if (!__atomic_load_n(&f->ready, __ATOMIC_ACQUIRE) || strcmp(f->name, name))
+			if (!__atomic_load_n(&f->ready, __ATOMIC_ACQUIRE) || strcmp(f->name, name) ||
+			    f->op != op)
 				continue;
 			__atomic_add_fetch(&f->repeats, 1, __ATOMIC_RELAXED);
 			return;
@@ -224,6 +230,7 @@ static void __attribute__((format(printf, 2, 3))) fail(const char *name, const c
 			continue;
 		}
 		snprintf(f->name, sizeof(f->name), "%s", name);
+		f->op = op;
 		va_start(ap, fmt);
 		vsnprintf(f->why, sizeof(f->why), fmt, ap);
 		va_end(ap);
@@ -642,21 +649,27 @@ static void judge_touch(const struct slot *s, uint64_t page, bool beyond, bool w
 	     s->who.flags & MORSEL_F_FILL_SIGBUS ? "FILL_SIGBUS" : "zero-fill");
 }
 
+/* A page of attach S: inside the object, or now and then beyond its length. */
+static uint64_t pick_page(const struct slot *s, bool *beyond)
+{
+	uint64_t npages = s->who.length / PAGE, spanpages = s->len / PAGE;
+
+	*beyond = spanpages > npages && rnd(8) == 0;
+	return *beyond ? npages + rnd(spanpages - npages) : rnd(npages);
+}
+
 static void op_touch(bool write)
 {
 	struct slot s;
 	unsigned long gen;
-	uint64_t npages, spanpages, page, v = 0;
+	uint64_t page, v = 0;
 	bool beyond;
 	char *p;
 	int i, sig;
 
 	if (!snap_slot(&s, &i, &gen))
 		return;
-	npages = s.who.length / PAGE;
-	spanpages = s.len / PAGE;
-	beyond = spanpages > npages && rnd(8) == 0;
-	page = beyond ? npages + rnd(spanpages - npages) : rnd(npages);
+	page = pick_page(&s, &beyond);
 	p = s.addr + page * PAGE + rnd(PAGE / 8) * 8;
 	logop("%s id %u at %p (page %llu%s, prot %d)", write ? "write" : "read", s.who.id,
 	      p, (unsigned long long)page, beyond ? ", beyond length" : "", s.prot);
@@ -675,6 +688,127 @@ static void op_read(void)
 static void op_write(void)
 {
 	op_touch(true);
+}
+
+/*
+ * Would a touch of S (inside the object) fault for certain, or may it?
+ * The kernel's own accesses (write(), pread()) end in EFAULT where a user
+ * touch gets a signal.
+ */
+static bool may_fault(const struct slot *s)
+{
+	return (s->who.flags & MORSEL_F_FILL_SIGBUS) || maybe_destroyed(s->who.id);
+}
+
+static void pipe_check(const struct slot *s, uint64_t page)
+{
+	uint64_t buf[PAGE / 8];
+
+	if (read(pipefd[0], buf, PAGE) != (ssize_t)PAGE) {
+		fail("race.errno", "%s: reading the pipe back: %s", cur, errname(errno));
+		return;
+	}
+	for (unsigned int k = 0; k < PAGE / 8; k++) {
+		if (!word_ok(buf[k], s->who.id, page)) {
+			fail("race.value", "%s: word %u is %#llx", cur, k,
+			     (unsigned long long)buf[k]);
+			return;
+		}
+	}
+}
+
+/*
+ * The kernel touches attached memory too: write() from it into a pipe and
+ * pread() from the LOAD file into it fault through the hook as user
+ * touches do, with EFAULT where a touch would get a signal (a read-only
+ * attach, beyond length, a FILL_SIGBUS hole, DESTROY). GUP does not reach
+ * it: reading it through /proc/self/mem fails with EIO (docs/morsel.md,
+ * "Limitations").
+ */
+static void op_io(void)
+{
+	int how = (int)rnd(3), i, fd;
+	struct errs s = { 0 };
+	unsigned long gen;
+	uint64_t page, v;
+	struct slot sl;
+	bool beyond, can;
+	char *p;
+	long n;
+
+	if (!snap_slot(&sl, &i, &gen))
+		return;
+	page = pick_page(&sl, &beyond);
+	p = sl.addr + page * PAGE;
+	logop("%s %p (id %u page %llu%s, prot %d)", how == 0 ? "write() to a pipe from" :
+	      how == 1 ? "pread() of the LOAD file into" : "pread() of /proc/self/mem at", p,
+	      sl.who.id, (unsigned long long)page, beyond ? ", beyond length" : "", sl.prot);
+	errno = 0;
+	if (how == 0) {
+		n = write(pipefd[1], p, PAGE);
+		if (n == (ssize_t)PAGE)
+			pipe_check(&sl, page);
+	} else if (how == 1) {
+		n = pread(src_rd, p, PAGE, (off_t)(rnd(FILE_PAGES) * PAGE));
+	} else {
+		fd = open("/proc/self/mem", O_RDONLY | O_CLOEXEC);
+		n = fd < 0 ? -1 : pread(fd, &v, sizeof(v), (off_t)(uintptr_t)p);
+		if (fd >= 0)
+			close(fd);
+	}
+	if (gen_of(i) != gen)
+		return;	/* another thread changed the mapping meanwhile */
+	if (how == 2) {
+		allow(&s, EIO);
+		can = false;
+	} else {
+		allow(&s, EFAULT);
+		can = !beyond && !(how == 1 && !(sl.prot & PROT_WRITE));
+		if (can && n < 0 && errno == EFAULT && may_fault(&sl))
+			return;
+	}
+	if (judge(n < 0 ? -1 : 0, &s, can) && how < 2 && n != (ssize_t)PAGE)
+		fail("race.errno", "%s: %ld bytes", cur, n);
+}
+
+/*
+ * mremap of an attach (docs/morsel.md, "mremap"): EINVAL to move it (even
+ * to free space) or shrink it, EFAULT to grow it, EINVAL with
+ * MREMAP_DONTUNMAP; it stays where it is.
+ */
+static void op_mremap(void)
+{
+	struct errs s = { 0 };
+	struct slot *sl;
+	uint64_t to;
+	int i, how = (int)rnd(4);
+	void *r;
+
+	lock();
+	i = pick_slot(true);
+	if (i < 0)
+		goto out;
+	sl = &w.slot[i];
+	to = arena_addr(sl->who.level);
+	if (how == 3 && occupied(to, sl->len))
+		how = 2;	/* a move unmaps its target first: only to free space */
+	allow(&s, how == 1 ? EFAULT : EINVAL);
+	logop("mremap %p (id %u) %s", sl->addr, sl->who.id,
+	      how == 0 ? "shrink" : how == 1 ? "grow" : how == 2 ? "MREMAP_DONTUNMAP" :
+	      "move to free space");
+	errno = 0;
+	if (how == 0)
+		r = mremap(sl->addr, sl->len, sl->len / 2, 0);
+	else if (how == 1)
+		r = mremap(sl->addr, sl->len, sl->len * 2, MREMAP_MAYMOVE);
+	else if (how == 2)
+		r = mremap(sl->addr, sl->len, sl->len, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, NULL);
+	else
+		r = mremap(sl->addr, sl->len, sl->len, MREMAP_MAYMOVE | MREMAP_FIXED, (void *)to);
+	judge(r == MAP_FAILED ? -1 : 0, &s, false);
+	check_kept((uint64_t)sl->addr, sl->len);
+out:
+	unlock();
 }
 
 /* ----------------------------------------------------- ioctls on an fd */
@@ -1608,8 +1742,8 @@ static const struct {
 	bool must_succeed;	/* the coverage check wants a success */
 	bool in_child;		/* a forked child may do it */
 } ops[NR_OPS] = {
-	[OP_READ] = { "read", op_read, 145, true, true },
-	[OP_WRITE] = { "write", op_write, 150, true, true },
+	[OP_READ] = { "read", op_read, 130, true, true },
+	[OP_WRITE] = { "write", op_write, 125, true, true },
 	[OP_CREATE] = { "create", op_create, 40, true, false },
 	[OP_OPEN] = { "open", op_open, 40, true, false },
 	[OP_UNPUBLISH] = { "unpublish", op_unpublish, 20, true, false },
@@ -1634,6 +1768,8 @@ static const struct {
 	[OP_MBIND] = { "mbind", op_mbind, 15, true, true },
 	[OP_MOVE_PAGES] = { "move-pages", op_move_pages, 15, true, true },
 	[OP_MADVISE] = { "madvise", op_madvise, 30, true, false },
+	[OP_MREMAP] = { "mremap", op_mremap, 10, false, false },
+	[OP_IO] = { "syscall-io", op_io, 30, true, true },
 	[OP_FORK] = { "fork", op_fork, 12, true, false },
 	[OP_EXIT] = { "exit", op_exit, 1, false, false },
 };
@@ -1673,6 +1809,11 @@ static void *thread_main(void *p)
 
 	my_thread = a->index;
 	rng = a->seed;
+	if (pipe2(pipefd, O_CLOEXEC)) {
+		fail("race.workers", "worker %d thread %d: pipe: %s", me, my_thread,
+		     errname(errno));
+		return NULL;
+	}
 	while (!sh->stop)
 		step();
 	return NULL;
@@ -1949,18 +2090,24 @@ static void report(const struct run *run, double seconds)
 		printf("  %-13s %7lu ok %7lu\n", ops[k].name, sh->count[k], sh->ok[k]);
 	check(!n, "race.coverage", "never ran, or never succeeded:%s", missing);
 	for (unsigned int v = 0; v < sizeof(verdicts) / sizeof(verdicts[0]); v++) {
-		const struct failure *f = NULL;
-		char who[64];
+		bool failed = false;
 
-		for (int i = 0; i < MAX_FAILS && !f; i++)
-			if (sh->fail[i].ready && !strcmp(sh->fail[i].name, verdicts[v]))
-				f = &sh->fail[i];
-		if (f && f->worker >= 0) {
-			snprintf(who, sizeof(who), "worker %d thread %d", f->worker, f->thread);
-			print_log(who, &f->log);
+		for (int i = 0; i < MAX_FAILS; i++) {
+			const struct failure *f = &sh->fail[i];
+			char who[64];
+
+			if (!f->ready || strcmp(f->name, verdicts[v]))
+				continue;
+			if (f->worker >= 0) {
+				snprintf(who, sizeof(who), "worker %d thread %d", f->worker,
+					 f->thread);
+				print_log(who, &f->log);
+			}
+			check(false, verdicts[v], "%s (%lu more like it)", f->why, f->repeats);
+			failed = true;
 		}
-		check(!f, verdicts[v], "%s (%lu more like it)", f ? f->why : "",
-		      f ? f->repeats : 0);
+		if (!failed)
+			check(true, verdicts[v], "-");
 	}
 }
 
