@@ -30,6 +30,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
@@ -1847,6 +1848,8 @@ static void __attribute__((noreturn)) worker_main(int index, enum role role, uin
 		     errname(errno));
 		_exit(1);
 	}
+	/* setuid() made us undumpable: /proc/self/mem would be root's alone. */
+	prctl(PR_SET_DUMPABLE, 1);
 	if ((morsel_ctl_fd() >= 0) != roles[role].member)
 		fail("race.errno", "worker %d (%s): open " MORSEL_DEVICE ": %s", index,
 		     roles[role].name, errname(errno));
