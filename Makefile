@@ -123,7 +123,7 @@ bench-user: build/gcc/plain/bench
 # libmorsel, morselctl and the morsel guest tests/benchmark for the host, for
 # every compiler in CCS: build/tools/<cc>/ (docs/morselctl.md). The guest
 # gets static builds from scripts/vm/morsel-tools.sh.
-MORSEL_PROGS := morselctl morsel_test morsel_attack morsel_random morsel_bench
+MORSEL_PROGS := morselctl morsel_test morsel_attack morsel_random morsel_race morsel_bench
 MORSEL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -pthread -Iinclude/uapi -Itools/morsel
 MORSEL_DEPS := tools/morsel/libmorsel.c $(wildcard tools/morsel/*.h tools/include/*.h) \
 	include/uapi/linux/morsel.h

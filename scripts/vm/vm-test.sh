@@ -4,14 +4,16 @@
 # `make vm-test`: build the hook test kernel, build llfree.ko against it as
 # DKMS would, pack the guest tests into an initramfs, and boot it under QEMU
 # TCG with 1, 2 and 4 vCPUs on 5- and 4-level paging. Then the morsel tests
-# (tools/vm/morsel-test.sh: morsel.ko, morsel_test, morsel_random, morselctl)
+# (tools/vm/morsel-test.sh: morsel.ko, morsel_test, morsel_attack,
+# morsel_random, morsel_race, morselctl)
 # in their own boots, on 5- and 4-level paging. Prints PASS/FAIL lines (the
 # guest's, plus boot and dmesg verdicts per boot).
 #
 # Usage: vm-test.sh [CONFIGS]   CONFIGS like "1:5 2:4 4:5" (vCPUs:paging levels)
 # MORSEL_CONFIGS (default "3:5 3:4"; empty: none; morsel_attack's TLB test
 # needs a CPU each for a writer, an unmapper and a discarder), MORSEL_SECONDS
-# (random sequence per boot, default 45) and MORSEL_SEED (default: the clock).
+# (random sequence per boot, default 45), MORSEL_RACE_SECONDS (race harness
+# per boot, default MORSEL_SECONDS) and MORSEL_SEED (default: the clock).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -39,12 +41,14 @@ if [ -n "$MORSEL_CONFIGS" ]; then
 		exit 1
 	fi
 	seed=${MORSEL_SEED:-$(date +%s)}
+	seconds=${MORSEL_SECONDS:-45}
+	race_seconds=${MORSEL_RACE_SECONDS:-$seconds}
 	for cfg in $MORSEL_CONFIGS; do
 		smp=${cfg%%:*} paging=${cfg##*:}
 		"$HERE/run.sh" "morsel-smp$smp-l$paging" "$kout/arch/x86/boot/bzImage" \
 			"$OUT/morsel.cpio.gz" "$OUT/morsel-smp$smp-l$paging.log" \
 			--smp "$smp" --paging "$paging" --mem 2048 --append \
-			"morsel_paging=$paging morsel_seconds=${MORSEL_SECONDS:-45} morsel_seed=$seed" ||
+			"morsel_paging=$paging morsel_seconds=$seconds morsel_seed=$seed morsel_race_seconds=$race_seconds" ||
 			status=1
 	done
 fi

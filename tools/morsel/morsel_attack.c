@@ -44,12 +44,12 @@ static int rounds = 20;
 static gid_t dev_gid;
 
 /* ------------------------------------------------------------- plumbing */
-/* Drop to UID with its own group, plus the device's group if MEMBER. */
-static bool become(uid_t uid, bool member)
+/* An fd sent with send_fd(sock, fd, "f", 1, 0), or -1. */
+static int recv_fd_byte(int sock)
 {
-	gid_t groups[2] = { uid, dev_gid };
+	char byte;
 
-	return !setgroups(member ? 2 : 1, groups) && !setgid(uid) && !setuid(uid);
+	return recv_fd(sock, &byte, 1, 0);
 }
 
 /* A /dev/morsel fd opened with the current credentials, or -1. */
@@ -75,45 +75,6 @@ static int open_on(int ctl, const char *name, int oflags)
 	return ioctl(ctl, MORSEL_IOC_OPEN, &n) ? -1 : n.fd;
 }
 
-static int send_fd(int sock, int fd)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	char byte = 'f';
-	struct iovec iov = { &byte, 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	return sendmsg(sock, &msg, 0) == 1 ? 0 : -1;
-}
-
-static int recv_fd(int sock)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	char byte;
-	struct iovec iov = { &byte, 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *cm;
-	int fd;
-
-	if (recvmsg(sock, &msg, 0) != 1)
-		return -1;
-	cm = CMSG_FIRSTHDR(&msg);
-	if (!cm || cm->cmsg_type != SCM_RIGHTS)
-		return -1;
-	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
-	return fd;
-}
-
 /* Run FN(ARG, SOCK) as UID in a child that gets fds over SOCK. */
 static pid_t spawn_as(uid_t uid, bool member, int *sock,
 		      void (*fn)(void *arg, int sock), void *arg)
@@ -128,7 +89,7 @@ static pid_t spawn_as(uid_t uid, bool member, int *sock,
 	pid = start_child();
 	if (pid == 0) {
 		close(sv[0]);
-		if (!become(uid, member)) {
+		if (!become(uid, uid, dev_gid, member)) {
 			check(false, "setuid", "%s", errname(errno));
 			end_child();
 		}
@@ -166,17 +127,6 @@ static void destroy_fd(int fd)
 	close(fd);
 }
 
-/* 5-level paging: only then does a hint above 47 bits get used. */
-static bool l5_paging(void)
-{
-	void *p = mmap((void *)(1ul << 56), PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	bool high = p != MAP_FAILED && (uintptr_t)p >= (1ul << 47);
-
-	if (p != MAP_FAILED)
-		munmap(p, PAGE);
-	return high;
-}
-
 static struct morsel_info info_of(int fd)
 {
 	struct morsel_info i;
@@ -196,36 +146,6 @@ static void counters_back(const char *name)
 	char why[160];
 
 	check(counters_zero(10, why, sizeof(why)), name, "not back to zero: %s", why);
-}
-
-static long read_param(const char *name)
-{
-	char path[128];
-	long v = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/module/morsel/parameters/%s", name);
-	f = fopen(path, "r");
-	if (f) {
-		if (fscanf(f, "%ld", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
-}
-
-static bool write_param(const char *name, long v)
-{
-	char path[128];
-	FILE *f;
-	bool ok;
-
-	snprintf(path, sizeof(path), "/sys/module/morsel/parameters/%s", name);
-	f = fopen(path, "w");
-	if (!f)
-		return false;
-	ok = fprintf(f, "%ld\n", v) > 0;
-	return !fclose(f) && ok;
 }
 
 /* --------------------------------------------------------- 1: tlb-munmap */
@@ -566,7 +486,7 @@ static void ro_attacker(void *arg, int sock)
 	      "leaves: %s", p == MAP_FAILED ? errname(errno) : "attached");
 	close(fd);
 
-	fd = recv_fd(sock);
+	fd = recv_fd_byte(sock);
 	snprintf(name, sizeof(name), "attack.ro-attach.%s.passed-fd", lv);
 	check(fd >= 0, name, "recvmsg: %s", errname(errno));
 	p = map_span(fd, PROT_READ);
@@ -579,7 +499,7 @@ static void ro_attacker(void *arg, int sock)
 		check(false, "attack.ro-attach.notify", "%s", errname(errno));
 
 	/* After SEAL_WRITE: attach read-only, read, no write. */
-	fd = recv_fd(sock);
+	fd = recv_fd_byte(sock);
 	p = map_span(fd, PROT_READ);
 	snprintf(name, sizeof(name), "attack.ro-attach.%s.sealed-attach", lv);
 	check(p != MAP_FAILED, name, "%s", errname(errno));
@@ -627,7 +547,7 @@ static void test_ro_attach(void)
 		}
 		pid = spawn_as(MEMBER_UID, true, &sock, ro_attacker, &level);
 		rofd = morsel_open(n, O_RDONLY);
-		send_fd(sock, rofd);
+		send_fd(sock, rofd, "f", 1, 0);
 		close(rofd);
 		/* Seal only once the attacker has tried the writable leaves. */
 		if (read(sock, &c, 1) != 1)
@@ -635,7 +555,7 @@ static void test_ro_attach(void)
 		snprintf(name, sizeof(name), "attack.ro-attach.%s.seal", lv);
 		EXPECT_OK(name, morsel_seal(fd, MORSEL_SEAL_WRITE));
 		rofd = morsel_open(n, O_RDONLY);
-		send_fd(sock, rofd);
+		send_fd(sock, rofd, "f", 1, 0);
 		close(rofd);
 		snprintf(name, sizeof(name), "attack.ro-attach.%s.attacker", lv);
 		wait_child(pid, name);
@@ -654,7 +574,7 @@ static void test_ro_attach(void)
  */
 static void pkey_attacker(void *arg, int sock)
 {
-	int fd = recv_fd(sock);
+	int fd = recv_fd_byte(sock);
 	void *p = map_span(fd, PROT_READ);
 	uint64_t span = morsel_level_span(MORSEL_LEVEL_PMD);
 	char done = 'd';
@@ -700,7 +620,7 @@ static void test_pkey(void)
 	EXPECT_OK("attack.pkey.seal", morsel_seal(fd, MORSEL_SEAL_WRITE));
 	pid = spawn_as(MEMBER_UID, true, &sock, pkey_attacker, NULL);
 	rofd = morsel_open("attack-pkey", O_RDONLY);
-	send_fd(sock, rofd);
+	send_fd(sock, rofd, "f", 1, 0);
 	close(rofd);
 	if (read(sock, &c, 1) != 1)
 		c = 0;
@@ -836,7 +756,7 @@ static void device_prober(void *arg, int sock)
 /* Holds an O_RDWR fd passed by the owner: use, not ownership. */
 static void republisher(void *arg, int sock)
 {
-	int fd = recv_fd(sock);
+	int fd = recv_fd_byte(sock);
 	struct morsel_info i;
 
 	(void)arg;
@@ -915,17 +835,9 @@ static long meminfo_kb(const char *key)
 static long long cg_read(const char *cg, const char *file)
 {
 	char path[128];
-	long long v = -1;
-	FILE *f;
 
 	snprintf(path, sizeof(path), "/sys/fs/cgroup/%s/%s", cg, file);
-	f = fopen(path, "r");
-	if (f) {
-		if (fscanf(f, "%lld", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
+	return read_number(path);
 }
 
 static bool cg_write(const char *cg, const char *file, const char *val)
@@ -1054,7 +966,7 @@ static void test_owner(void)
 	EXPECT_OK("attack.owner.publish", morsel_publish(fd, "attack-owned", 0600));
 	EXPECT_OK("attack.owner.unpublish", morsel_unpublish("attack-owned"));
 	pid = spawn_as(MEMBER_UID, true, &sock, republisher, NULL);
-	send_fd(sock, fd);
+	send_fd(sock, fd, "f", 1, 0);
 	wait_child(pid, "attack.owner.republisher");
 	close(sock);
 	check(info_of(fd).uid == 0 && info_of(fd).mode == 0600, "attack.owner.unchanged",

@@ -712,8 +712,7 @@ int main(int argc, char **argv)
 	}
 	for (int m = 0; m < MAX_MORSELS; m++)
 		ms[m].fd = -1;
-	l5 = mmap((void *)(1ul << 56), PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) >=
-	     (void *)(1ul << 47);
+	l5 = l5_paging();
 	/* The file LOAD copies from: page k starts with MAGIC:0x10000000+k. */
 	src_fd = mkstemp(path);
 	unlink(path);

@@ -99,16 +99,6 @@ static void check_counters_zero(const char *name)
 }
 
 /* Detect 5-level paging: only then does a hint above 47 bits get used. */
-static bool detect_l5(void)
-{
-	void *p = mmap((void *)(1ul << 56), PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	bool high = p != MAP_FAILED && (uintptr_t)p >= (1ul << 47);
-
-	if (p != MAP_FAILED)
-		munmap(p, PAGE);
-	return high;
-}
-
 /* ------------------------------------------------------------- every level */
 struct level_case {
 	unsigned int level;
@@ -1071,13 +1061,6 @@ static void test_names(void)
 
 /* ------------------------------------------------- permissions, second uid */
 /* Drop to UID/GID, keeping the device's group (the package's udev rule). */
-static bool become(uid_t uid, gid_t gid)
-{
-	gid_t groups[2] = { gid, dev_gid };
-
-	return !setgroups(2, groups) && !setgid(gid) && !setuid(uid);
-}
-
 /* In a child as UID/GID: try O_RDONLY and O_RDWR opens of NAME. */
 static void try_open_as(const char *tag, uid_t uid, gid_t gid, const char *name,
 			int want_ro, int want_rw)
@@ -1088,7 +1071,7 @@ static void try_open_as(const char *tag, uid_t uid, gid_t gid, const char *name,
 	if (pid == 0) {
 		int fd, cfd;
 
-		if (!become(uid, gid)) {
+		if (!become(uid, gid, dev_gid, true)) {
 			check(false, tag, "setuid: %s", strerror(errno));
 			end_child();
 		}
@@ -1163,7 +1146,7 @@ static void test_uid(void)
 	if (pid == 0) {
 		int cfd, ofd;
 
-		if (!become(UNPRIV_UID, UNPRIV_GID))
+		if (!become(UNPRIV_UID, UNPRIV_GID, dev_gid, true))
 			end_child();
 		cfd = open(MORSEL_DEVICE, O_RDWR);
 		if (cfd < 0)
@@ -1209,7 +1192,7 @@ static void test_uid(void)
 		if (pid == 0) {
 			int cfd, ofd;
 
-			if (!become(UNPRIV_UID, UNPRIV_GID))
+			if (!become(UNPRIV_UID, UNPRIV_GID, dev_gid, true))
 				_exit(1);
 			cfd = open(MORSEL_DEVICE, O_RDWR);
 			ctl = cfd;
@@ -1864,38 +1847,6 @@ static void test_concurrent(void)
 }
 
 /* ------------------------------------------------------------ huge counts */
-#define PARAM_DIR "/sys/module/morsel/parameters/"
-
-static long long read_param(const char *name)
-{
-	char path[128], buf[64];
-	long long v = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
-	f = fopen(path, "r");
-	if (f) {
-		if (fgets(buf, sizeof(buf), f))
-			v = strtoll(buf, NULL, 10);
-		fclose(f);
-	}
-	return v;
-}
-
-static bool write_param(const char *name, long long v)
-{
-	char path[128];
-	FILE *f;
-	bool ok;
-
-	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
-	f = fopen(path, "w");
-	if (!f)
-		return false;
-	ok = fprintf(f, "%lld\n", v) > 0;
-	return (fclose(f) == 0) && ok;
-}
-
 static void test_limits(void)
 {
 	long long old_pages = read_param("max_pages_per_user");
@@ -2015,7 +1966,7 @@ int main(int argc, char **argv)
 
 		dev_gid = stat(MORSEL_DEVICE, &st) ? 0 : st.st_gid;
 	}
-	l5 = detect_l5();
+	l5 = l5_paging();
 	printf("morsel_test: %d-level paging\n", l5 ? 5 : 4);
 	if (paging)
 		check(paging == (l5 ? 5 : 4), "paging-mode", "booted for %d-level, found %d-level",

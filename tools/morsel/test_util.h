@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Helpers shared by the morsel guest tests: PASS/FAIL lines, errno checks,
- * touching memory that may fault, children, the global counters.
+ * touching memory that may fault, children, other users, fd passing, the
+ * paging mode, the module's parameters and global counters.
  */
 #ifndef MORSEL_TEST_UTIL_H
 #define MORSEL_TEST_UTIL_H
 
 #define _GNU_SOURCE
 #include <errno.h>
+#include <grp.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -17,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -196,23 +199,138 @@ static inline void wait_child(pid_t pid, const char *name)
 		      WEXITSTATUS(status));
 }
 
+/* ---- other users */
+/*
+ * Drop to UID with primary group GID, plus the device's group DEV_GID if
+ * MEMBER (how /dev/morsel's group grants access).
+ */
+static inline bool become(uid_t uid, gid_t gid, gid_t dev_gid, bool member)
+{
+	gid_t groups[2] = { gid, dev_gid };
+
+	return !setgroups(member ? 2 : 1, groups) && !setgid(gid) && !setuid(uid);
+}
+
+/* ---- fd passing over a UNIX socket (SCM_RIGHTS) */
+/* Send FD with LEN (>= 1) bytes of DATA; FLAGS as for sendmsg(). 0 or -1. */
+static inline int send_fd(int sock, int fd, const void *data, size_t len, int flags)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { (void *)data, len };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	return sendmsg(sock, &msg, flags) == (ssize_t)len ? 0 : -1;
+}
+
+/*
+ * Receive an fd sent by send_fd() with LEN bytes into DATA; FLAGS as for
+ * recvmsg(). Returns the fd, or -1 with errno (EBADMSG: a message without
+ * an fd or of another length).
+ */
+static inline int recv_fd(int sock, void *data, size_t len, int flags)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { data, len };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm;
+	ssize_t n;
+	int fd;
+
+	n = recvmsg(sock, &msg, flags);
+	if (n < 0)
+		return -1;
+	cm = CMSG_FIRSTHDR(&msg);
+	if (!cm || cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS) {
+		errno = EBADMSG;
+		return -1;
+	}
+	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	if ((size_t)n != len || (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
+		close(fd);
+		errno = EBADMSG;
+		return -1;
+	}
+	return fd;
+}
+
+/* ---- the paging mode: only with 5-level paging does a hint above 47 bits count */
+static inline bool l5_paging(void)
+{
+	void *p = mmap((void *)(1ul << 56), PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	bool high = p != MAP_FAILED && (uintptr_t)p >= (1ul << 47);
+
+	if (p != MAP_FAILED)
+		munmap(p, PAGE);
+	return high;
+}
+
+/* ---- numbers in sysfs and cgroupfs files, the module's parameters */
+/* The number PATH starts with, or -1. */
+static inline long long read_number(const char *path)
+{
+	long long v = -1;
+	FILE *f = fopen(path, "r");
+
+	if (f) {
+		if (fscanf(f, "%lld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+static inline long long read_param(const char *name)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/module/morsel/parameters/%s", name);
+	return read_number(path);
+}
+
+static inline bool write_param(const char *name, long long v)
+{
+	char path[128];
+	FILE *f;
+	bool ok;
+
+	snprintf(path, sizeof(path), "/sys/module/morsel/parameters/%s", name);
+	f = fopen(path, "w");
+	if (!f)
+		return false;
+	ok = fprintf(f, "%lld\n", v) > 0;
+	return !fclose(f) && ok;
+}
+
 /* ---- the module's global counters */
 static const char *const counter_names[] = { "morsels", "pages", "tables", "attaches" };
 
-/* Wait (freeing is RCU-deferred) until every counter is zero. */
-static inline bool counters_zero(double timeout, char *why, size_t len)
+static inline void counters_read(long long v[4])
+{
+	for (int i = 0; i < 4; i++)
+		v[i] = morsel_counter(counter_names[i]);
+}
+
+/* Wait (freeing is RCU-deferred) until the counters are WANT. */
+static inline bool counters_at(const long long want[4], double timeout, char *why,
+			       size_t len)
 {
 	double end = now() + timeout;
 	long long v[4];
 
 	for (;;) {
-		bool zero = true;
-
-		for (int i = 0; i < 4; i++) {
-			v[i] = morsel_counter(counter_names[i]);
-			zero &= v[i] == 0;
-		}
-		if (zero)
+		counters_read(v);
+		if (!memcmp(v, want, sizeof(v)))
 			return true;
 		if (now() > end)
 			break;
@@ -221,6 +339,14 @@ static inline bool counters_zero(double timeout, char *why, size_t len)
 	snprintf(why, len, "morsels %lld pages %lld tables %lld attaches %lld",
 		 v[0], v[1], v[2], v[3]);
 	return false;
+}
+
+/* Wait until every counter is zero. */
+static inline bool counters_zero(double timeout, char *why, size_t len)
+{
+	static const long long zero[4];
+
+	return counters_at(zero, timeout, why, len);
 }
 
 #endif /* MORSEL_TEST_UTIL_H */

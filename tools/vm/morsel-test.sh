@@ -5,15 +5,17 @@
 # initramfs): load morsel.ko, run the functional tests (morsel_test), the
 # adversarial tests (morsel_attack, each followed by a look at the kernel
 # log: some attacks show only there), the seeded random sequence
-# (morsel_random), a morselctl round trip, the tracepoints and their
-# fields, check the global counters are
-# back at zero and that the module unloads and reloads. The host (run.sh)
-# also fails the boot on any WARN/BUG/KASAN/lockdep report.
+# (morsel_random), the randomized race harness (morsel_race: workers of
+# three uids racing every morsel call, then a look at the kernel log), a
+# morselctl round trip, the tracepoints and their fields, check the global
+# counters are back at zero and that the module unloads and reloads. The
+# host (run.sh) also fails the boot on any WARN/BUG/KASAN/lockdep report.
 #
 # Kernel command line (set by scripts/vm/vm-test.sh):
 #   morsel_paging=4|5    the paging mode this boot must have
 #   morsel_seconds=N     how long the random sequence runs (default 60)
 #   morsel_seed=N        its seed (default: from the clock; printed)
+#   morsel_race_seconds=N  how long the race harness runs (default: morsel_seconds)
 #   morsel_attack_rounds=N  rounds of each racing attack (default 20)
 S=/sys/kernel/mm/morsel
 D=/sys/kernel/debug/morsel
@@ -56,9 +58,11 @@ paging=$(arg morsel_paging)
 seconds=$(arg morsel_seconds)
 seed=$(arg morsel_seed)
 rounds=$(arg morsel_attack_rounds)
+race_seconds=$(arg morsel_race_seconds)
 [ -n "$seconds" ] || seconds=60
 [ -n "$seed" ] || seed=$(date +%s)
 [ -n "$rounds" ] || rounds=20
+[ -n "$race_seconds" ] || race_seconds=$seconds
 
 if insmod ./morsel.ko; then
 	pass morsel.load
@@ -89,6 +93,13 @@ echo "morsel-test: counters after morsel_attack: $(counters)"
 phase random
 ./morsel_random "$seconds" "$seed"
 echo "morsel-test: counters after morsel_random: $(counters)"
+# Five workers: root, a member of the device's group, root, a member, and
+# a user outside the group who lives on passed fds.
+phase race
+echo "morsel-race-mark" >/dev/kmsg
+./morsel_race "$race_seconds" "$seed" 5
+log_clean "morsel-race-mark" "morsel.race.kernel-log"
+echo "morsel-test: counters after morsel_race: $(counters)"
 
 phase morselctl
 # morselctl: a published morsel outlives the command that made it.
