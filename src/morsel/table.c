@@ -505,13 +505,14 @@ static long morsel_load_pages(struct morsel *m, struct file *src,
 		r = kernel_read(src, kaddr, n, &src_offset);
 		kunmap_local(kaddr);
 		ret = r < 0 ? r : 0;
-		if (r > 0) {
+		/* At the end of the source, too: a sealed morsel takes no LOAD. */
+		if (r >= 0) {
 			down_read(&m->rwsem);
 			if (m->dead)
 				ret = -EIDRM;
 			else if (m->seals & MORSEL_SEAL_WRITE)
 				ret = -EPERM;
-			else
+			else if (r > 0)
 				ret = morsel_store(m, offset + done, page, &used);
 			up_read(&m->rwsem);
 		}
