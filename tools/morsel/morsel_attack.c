@@ -151,12 +151,14 @@ static void counters_back(const char *name)
 /* --------------------------------------------------------- 1: tlb-munmap */
 /*
  * A writer thread keeps writing the attach while its process munmaps it
- * together with many small file VMAs after it, each far enough from the
- * next to be a group of its own in free_pgtables(). That function takes the
- * attach out of i_mmap with its group, first, and then works through the
- * others (no page tables to free, so no early flush) before the mmu_gather
- * flushes in tlb_finish_mmu(): a window of a good part of a second under
- * TCG in which revocation no longer sees this mm. Another process DISCARDs
+ * together with thousands of attaches of another morsel after it, each far
+ * enough from the next to be a group of its own in free_pgtables(). Their
+ * zaps go through the morsel hook, which has no tlb_end_vma() flush (an
+ * ordinary VMA after the attach would flush there). free_pgtables() takes
+ * the attach out of i_mmap with its group, first, and then works through
+ * the others before the mmu_gather flushes in tlb_finish_mmu(): a window of
+ * a good part of a second under TCG in which revocation no longer sees
+ * this mm. Another process DISCARDs
  * once, at a random moment of the munmap, and at once takes fresh pages of
  * its own. Any of the writer's pattern in them is a write through a stale
  * TLB entry into freed memory. (A DISCARD in the zap phase before it is
@@ -166,7 +168,7 @@ static void counters_back(const char *name)
  * everything on a CR3 load, stale entries included. Needs 3 CPUs.
  */
 #define TLB_PAGES	16
-#define TLB_VMAS	12000
+#define TLB_FILLERS	4000
 #define TLB_VICTIMS	64
 
 struct tlb_shared {
@@ -199,29 +201,30 @@ static void *tlb_writer(void *arg)
 	}
 }
 
-static void tlb_unmapper(int fd)
+static void tlb_unmapper(int fd, int filler)
 {
 	uint64_t span = morsel_level_span(MORSEL_LEVEL_PTE);
-	/* One page every 4 MiB: more than PMD_SIZE apart, each its own group. */
-	uint64_t step = 4 * MIB, total = span + TLB_VMAS * step;
-	int mfd = memfd_create("tlb-vmas", MFD_CLOEXEC);
+	/* More than PMD_SIZE apart: each attach a group of its own. */
+	uint64_t step = 2 * span, total = span + TLB_FILLERS * step;
 	char *res, *base;
 	pthread_t w;
 	double t0;
 
 	res = mmap(NULL, total + span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
 		   -1, 0);
-	if (res == MAP_FAILED || mfd < 0 || ftruncate(mfd, PAGE) || pin_to_cpu(1))
+	if (res == MAP_FAILED || pin_to_cpu(1))
 		_exit(2);
 	base = (char *)(((uintptr_t)res + span - 1) & ~(span - 1));
 	munmap(res, total + span);
 	if (mmap(base, span, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED_NOREPLACE, fd, 0) != base)
 		_exit(3);
-	for (int i = 0; i < TLB_VMAS; i++) {
-		/* Never touched: no page tables for free_pgtables() to free. */
-		if (mmap(base + span + i * step, PAGE, PROT_READ, MAP_SHARED | MAP_FIXED_NOREPLACE,
-			 mfd, 0) == MAP_FAILED)
+	for (int i = 0; i < TLB_FILLERS; i++) {
+		volatile char *f = mmap(base + span + i * step, span, PROT_READ | PROT_WRITE,
+					MAP_SHARED | MAP_FIXED_NOREPLACE, filler, 0);
+
+		if (f == MAP_FAILED)
 			_exit(4);
+		(void)f[0];	/* linked: its zap has work to do */
 	}
 	tlb_attach = base;
 	if (pthread_create(&w, NULL, tlb_writer, NULL))
@@ -250,13 +253,14 @@ static long tlb_victims_scan(volatile uint64_t *v)
 static void test_tlb_munmap(void)
 {
 	int fd = morsel_create(MORSEL_LEVEL_PTE, 2 * MIB, MORSEL_F_WRITABLE, 0, 0, NULL);
+	int filler = morsel_create(MORSEL_LEVEL_PTE, 2 * MIB, MORSEL_F_WRITABLE, 0, 0, NULL);
 	double munmap_secs = 0.5;	/* a guess until the first round measured it */
 	long hits = 0, raced = 0;
 	uint64_t rng = (uint64_t)now() | 1;
 	int r;
 
 	tlb_sh = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (fd < 0 || tlb_sh == MAP_FAILED) {
+	if (fd < 0 || filler < 0 || tlb_sh == MAP_FAILED) {
 		check(false, "attack.tlb-munmap.setup", "%s", errname(errno));
 		return;
 	}
@@ -265,7 +269,7 @@ static void test_tlb_munmap(void)
 		      sysconf(_SC_NPROCESSORS_ONLN));
 		goto out;
 	}
-	/* Each round maps and unmaps 12000 VMAs: 12 rounds at most. */
+	/* Each round maps and unmaps 4000 attaches: 12 rounds at most. */
 	for (r = 0; r < rounds && r < 12 && !hits; r++) {
 		double delay = munmap_secs * (next_rand(&rng) % 1000) / 1000.0;
 		volatile uint64_t *v = MAP_FAILED;
@@ -276,7 +280,7 @@ static void test_tlb_munmap(void)
 		memset((void *)tlb_sh, 0, sizeof(*tlb_sh));
 		pid = start_child();
 		if (pid == 0)
-			tlb_unmapper(fd);
+			tlb_unmapper(fd, filler);
 		while (tlb_sh->phase == 0) {
 			if (waitpid(pid, &status, WNOHANG) == pid) {
 				check(false, "attack.tlb-munmap.child", "setup failed: status %#x",
@@ -312,6 +316,7 @@ static void test_tlb_munmap(void)
 	check(raced > 0, "attack.tlb-munmap.raced", "no DISCARD ran during a munmap");
 out:
 	pin_all_cpus();
+	destroy_fd(filler);
 	destroy_fd(fd);
 	munmap(tlb_sh, PAGE);
 	counters_back("attack.tlb-munmap.counters-zero");
