@@ -154,11 +154,11 @@ if [ ! -f "$dest/.ready" ]; then
 		exit 1
 	}
 	# The point of reusing the build directory: say how much was rebuilt.
-	nobj=$(find "$objdir" -name '*.o' -newer "$parent/.bindeb-start-$key" | wc -l)
+	nobj=$(find "$objdir/" -name '*.o' -newer "$parent/.bindeb-start-$key" | wc -l)
 	rm -f "$parent/.bindeb-start-$key"
 	touch "$objdir"
 	echo "kernel-deb: bindeb-pkg took $((SECONDS - start))s, compiled $nobj objects" \
-		"(of $(find "$objdir" -name '*.o' | wc -l))" >&2
+		"(of $(find "$objdir/" -name '*.o' | wc -l))" >&2
 	mkdir -p "$CACHE/kernel-deb"
 	tmp=$(mktemp -d "$CACHE/kernel-deb/.tmp.XXXXXX")
 	chmod 755 "$tmp"
