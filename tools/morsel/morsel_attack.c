@@ -175,6 +175,10 @@ struct tlb_shared {
 	volatile int phase;	/* 0 setup, 1 writer running, 2 munmap returned */
 	volatile int writer_ready;
 	volatile double munmap_secs;
+	volatile unsigned long passes;		/* the writer's, over all pages */
+	volatile unsigned long passes_after_discard;
+	volatile unsigned long passes_in_munmap;
+	volatile int discarded;
 };
 
 static volatile char *tlb_attach;
@@ -197,6 +201,8 @@ static void *tlb_writer(void *arg)
 			}
 		}
 		seq++;
+		tlb_sh->passes++;
+		tlb_sh->passes_after_discard += tlb_sh->discarded;
 		tlb_sh->writer_ready = 1;
 	}
 }
@@ -207,6 +213,7 @@ static void tlb_unmapper(int fd, int filler)
 	/* More than PMD_SIZE apart: each attach a group of its own. */
 	uint64_t step = 2 * span, total = span + TLB_FILLERS * step;
 	char *res, *base;
+	unsigned long passes;
 	pthread_t w;
 	double t0;
 
@@ -233,7 +240,9 @@ static void tlb_unmapper(int fd, int filler)
 		;
 	tlb_sh->phase = 1;
 	t0 = now();
+	passes = tlb_sh->passes;
 	munmap(base, total);
+	tlb_sh->passes_in_munmap = tlb_sh->passes - passes;
 	tlb_sh->munmap_secs = now() - t0;
 	tlb_sh->phase = 2;
 	pthread_join(w, NULL);
@@ -255,7 +264,7 @@ static void test_tlb_munmap(void)
 	int fd = morsel_create(MORSEL_LEVEL_PTE, 2 * MIB, MORSEL_F_WRITABLE, 0, 0, NULL);
 	int filler = morsel_create(MORSEL_LEVEL_PTE, 2 * MIB, MORSEL_F_WRITABLE, 0, 0, NULL);
 	double munmap_secs = 0.5;	/* a guess until the first round measured it */
-	long hits = 0, raced = 0;
+	long hits = 0, raced = 0, late_passes = 0, munmap_passes = 0;
 	uint64_t rng = (uint64_t)now() | 1;
 	int r;
 
@@ -293,6 +302,7 @@ static void test_tlb_munmap(void)
 		if (tlb_sh->phase == 1) {
 			/* The freed pages come back to this CPU's free lists first. */
 			morsel_discard(fd, 0, TLB_PAGES * PAGE);
+			tlb_sh->discarded = 1;
 			v = mmap(NULL, TLB_VICTIMS * PAGE, PROT_READ | PROT_WRITE,
 				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 			raced += tlb_sh->phase == 1;
@@ -307,9 +317,13 @@ static void test_tlb_munmap(void)
 		}
 		if (tlb_sh->munmap_secs > 0)
 			munmap_secs = tlb_sh->munmap_secs;
+		/* How long the writer went on writing once its pages were freed. */
+		late_passes += tlb_sh->passes_after_discard;
+		munmap_passes += tlb_sh->passes_in_munmap;
 	}
-	printf("attack: tlb-munmap: %d rounds, %ld with a DISCARD during munmap, munmap %.3f s\n",
-	       r, raced, munmap_secs);
+	printf("attack: tlb-munmap: %d rounds, %ld with a DISCARD during munmap, munmap %.3f s, "
+	       "writer passes: %ld during munmaps, %ld after a DISCARD\n", r, raced, munmap_secs,
+	       munmap_passes, late_passes);
 	check(!hits, "attack.tlb-munmap.no-stale-write",
 	      "%ld words of fresh pages held the writer's pattern after DISCARD "
 	      "(writes through a stale TLB entry into freed pages)", hits);
