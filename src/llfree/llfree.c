@@ -627,7 +627,9 @@ static void validate_child(struct llfree *self, u64 c, struct report *r)
 	char line[128];
 
 	if (llf_child_is_huge(entry)) {
-		if (llf_child_free(entry) || !llf_field_all(field, true)) {
+		/* A huge frame lives in its entry; its bits stay clear. */
+		if (llf_child_free(entry) || llf_child_is_splitting(entry) ||
+		    !llf_field_all(field, false)) {
 			snprintf(line, sizeof(line),
 				 "child %llu: huge but counter %u, %u clear bits",
 				 (unsigned long long)c, llf_child_free(entry),
