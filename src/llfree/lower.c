@@ -168,8 +168,18 @@ static int alloc_words_marked(struct llfree *self, u64 child, u64 hint,
 	return -LLFREE_ENOMEM;
 }
 
-static int alloc_small(struct llfree *self, u64 child, u64 hint, u32 order,
-		       struct llfree_frame *out)
+/**
+ * llf_lower_alloc_child() - allocate 2^@order frames (order < 9) in one child.
+ * @self: the allocator.
+ * @child: the child.
+ * @hint: frame near which to search inside the child.
+ * @order: 0..8.
+ * @out: the allocated frame.
+ *
+ * Return: 0 or -LLFREE_ENOMEM.
+ */
+int llf_lower_alloc_child(struct llfree *self, u64 child, u64 hint, u32 order,
+			  struct llfree_frame *out)
 {
 	u32 frames = 1u << order;
 	u32 pos;
@@ -262,7 +272,7 @@ static int alloc_small_run(struct llfree *self, u64 first, u64 count,
 	if (child < first || child >= end)
 		child = first;
 	for (i = 0; i < count; i++) {
-		if (!alloc_small(self, child, hint, order, out))
+		if (!llf_lower_alloc_child(self, child, hint, order, out))
 			return 0;
 		if (++child == end)
 			child = first;
