@@ -49,11 +49,22 @@ static inline u32 llf_ctz64(u64 x)
 	return __ffs64(x);
 }
 
-/* Write back the cache line holding @p (persistent mode only). */
+/*
+ * Write back the cache line holding @p (persistent mode only). User-Mode
+ * Linux (an x86_64 host process) has no clflush_cache_range(), but the
+ * instruction itself is unprivileged.
+ */
+#ifdef CONFIG_UML
+static inline void llf_flush(const void *p)
+{
+	asm volatile ("clflush %0" : "+m" (*(volatile char *)p));
+}
+#else
 static inline void llf_flush(const void *p)
 {
 	clflush_cache_range((void *)p, 1);
 }
+#endif
 
 /* Order earlier flushes before later stores. */
 static inline void llf_fence(void)
