@@ -76,8 +76,9 @@ static struct page *backend_alloc(struct zone *zone, unsigned int order,
 		return NULL;
 	}
 out:
-	this_cpu_inc(llfree_counters.alloc[order]);
-	this_cpu_inc(llfree_counters.class[cls]);
+	/* Statistics: like the kernel's vm events, racy but cheap. */
+	raw_cpu_inc(llfree_counters.alloc[order]);
+	raw_cpu_inc(llfree_counters.class[cls]);
 	return pfn_to_page(lz->base_pfn + frame.frame);
 }
 
@@ -127,7 +128,7 @@ static bool backend_free(struct page *page, unsigned int order)
 	      llfree_pcp_put(lz, order, frame)) &&
 	    !llfree_backend_give_back(lz, frame, order))
 		return false;
-	this_cpu_inc(llfree_counters.free[order]);
+	raw_cpu_inc(llfree_counters.free[order]);
 	return true;
 }
 

@@ -9,7 +9,7 @@
 
 #include <linux/mmzone.h>
 #include <linux/percpu.h>
-#include <linux/spinlock_types.h>
+#include <linux/atomic.h>
 #include <linux/types.h>
 
 #include <llfree/llfree.h>
@@ -23,13 +23,13 @@
 
 /**
  * struct llfree_pcp - one CPU's frame cache of one instance (pcp.c).
- * @lock: taken by the owner with interrupts off, and by drains.
+ * @busy: held (1) by whoever works on the cache: its CPU, or a drain.
  * @count: frames on each order's stack.
  * @cached: 4 KiB frames cached, all orders.
  * @frames: a stack of frame numbers per order.
  */
 struct llfree_pcp {
-	spinlock_t lock;
+	atomic_t busy;
 	unsigned int count[LLFREE_PCP_ORDERS];
 	unsigned long cached;
 	u64 *frames[LLFREE_PCP_ORDERS];
@@ -60,7 +60,9 @@ struct llfree_zone {
 };
 
 /**
- * struct llfree_counters - per-CPU event counts, summed when read.
+ * struct llfree_counters - per-CPU event counts, summed when read. The
+ * alloc, free and class counts are bumped without protection against
+ * interrupts (like the kernel's vm events): they may rarely lose one.
  * @alloc: blocks handed out, by order.
  * @free: blocks taken back, by order.
  * @class: blocks handed out, by allocation class.

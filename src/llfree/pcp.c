@@ -13,14 +13,18 @@
  * when a CPU goes away, and on release. The trade-off against LLFree's "no
  * hidden free memory" is in docs/llfree-module.md.
  *
- * Each CPU's cache has a spinlock so that a drain can empty it from another
- * CPU; its owner takes it with interrupts off, so it is never contended
- * except by a drain.
+ * Each CPU's cache has a busy flag, taken with a compare-and-swap, so that
+ * a drain can empty it from another CPU. Its owner only tries to take it,
+ * with preemption off; if it is held (an interrupt came in while this CPU
+ * was working on its cache, or a drain is running) the frame simply goes
+ * to or comes from the core. So the cache never disables interrupts, which
+ * is most of what a lock would cost here (and all of it under UML).
  */
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
+#include <linux/preempt.h>
+#include <linux/processor.h>
 #include <linux/slab.h>
-#include <linux/spinlock.h>
 #include <linux/vmstat.h>
 
 #include "backend.h"
@@ -80,7 +84,7 @@ int llfree_pcp_create(struct llfree_zone *lz)
 		u64 *stack = kcalloc_node(entries, sizeof(*stack), GFP_KERNEL,
 					  cpu_to_node(cpu));
 
-		spin_lock_init(&pcp->lock);
+		atomic_set(&pcp->busy, 0);
 		if (!stack)
 			return -ENOMEM;
 		for (order = 0; order < LLFREE_PCP_ORDERS; order++) {
@@ -108,6 +112,31 @@ void llfree_pcp_destroy(struct llfree_zone *lz)
 	lz->pcp = NULL;
 }
 
+/* This CPU's cache, taken; NULL if it is busy. Preemption stays off. */
+static struct llfree_pcp *pcp_try_own(struct llfree_zone *lz)
+{
+	struct llfree_pcp *pcp;
+	int idle = 0;
+
+	preempt_disable();
+	pcp = this_cpu_ptr(lz->pcp);
+	if (atomic_try_cmpxchg_acquire(&pcp->busy, &idle, 1))
+		return pcp;
+	preempt_enable();
+	return NULL;
+}
+
+static void pcp_release(struct llfree_pcp *pcp)
+{
+	atomic_set_release(&pcp->busy, 0);
+}
+
+static void pcp_unown(struct llfree_pcp *pcp)
+{
+	pcp_release(pcp);
+	preempt_enable();
+}
+
 /**
  * llfree_pcp_get() - take a cached frame of @order on this CPU.
  * @lz: the instance.
@@ -118,24 +147,21 @@ void llfree_pcp_destroy(struct llfree_zone *lz)
  */
 bool llfree_pcp_get(struct llfree_zone *lz, unsigned int order, u64 *frame)
 {
-	struct llfree_pcp *pcp;
-	unsigned long flags;
+	struct llfree_pcp *pcp = pcp_try_own(lz);
 	bool hit = false;
 
-	local_irq_save(flags);
-	pcp = this_cpu_ptr(lz->pcp);
-	spin_lock(&pcp->lock);
+	if (!pcp)
+		return false;
 	if (pcp->count[order]) {
 		*frame = pcp->frames[order][--pcp->count[order]];
-		pcp->cached -= 1u << order;
+		WRITE_ONCE(pcp->cached, pcp->cached - (1u << order));
 		hit = true;
 	}
-	spin_unlock(&pcp->lock);
-	local_irq_restore(flags);
+	pcp_unown(pcp);
 	return hit;
 }
 
-/* Give every frame of one CPU's cache back to the core; lock held. */
+/* Give every frame of one CPU's cache back to the core; cache held. */
 static void pcp_empty(struct llfree_zone *lz, struct llfree_pcp *pcp)
 {
 	unsigned int order;
@@ -144,7 +170,7 @@ static void pcp_empty(struct llfree_zone *lz, struct llfree_pcp *pcp)
 		while (pcp->count[order])
 			llfree_backend_give_back(lz, pcp->frames[order]
 						 [--pcp->count[order]], order);
-	pcp->cached = 0;
+	WRITE_ONCE(pcp->cached, 0);
 }
 
 /**
@@ -161,24 +187,27 @@ static void pcp_empty(struct llfree_zone *lz, struct llfree_pcp *pcp)
  */
 bool llfree_pcp_put(struct llfree_zone *lz, unsigned int order, u64 frame)
 {
-	bool low = zone_page_state(lz->zone, NR_FREE_PAGES) <
-		   low_wmark_pages(lz->zone);
 	struct llfree_pcp *pcp;
-	unsigned long flags;
 	bool cached = false;
 
-	local_irq_save(flags);
-	pcp = this_cpu_ptr(lz->pcp);
-	spin_lock(&pcp->lock);
-	if (low) {
-		pcp_empty(lz, pcp);
-	} else if (pcp->count[order] < pcp_capacity(order)) {
+	if (zone_page_state(lz->zone, NR_FREE_PAGES) <
+	    low_wmark_pages(lz->zone)) {
+		pcp = pcp_try_own(lz);
+		if (pcp) {
+			pcp_empty(lz, pcp);
+			pcp_unown(pcp);
+		}
+		return false;
+	}
+	pcp = pcp_try_own(lz);
+	if (!pcp)
+		return false;
+	if (pcp->count[order] < pcp_capacity(order)) {
 		pcp->frames[order][pcp->count[order]++] = frame;
-		pcp->cached += 1u << order;
+		WRITE_ONCE(pcp->cached, pcp->cached + (1u << order));
 		cached = true;
 	}
-	spin_unlock(&pcp->lock);
-	local_irq_restore(flags);
+	pcp_unown(pcp);
 	return cached;
 }
 
@@ -190,14 +219,23 @@ bool llfree_pcp_put(struct llfree_zone *lz, unsigned int order, u64 frame)
 void llfree_pcp_drain_cpu(struct llfree_zone *lz, int cpu)
 {
 	struct llfree_pcp *pcp;
-	unsigned long flags;
+	int idle;
 
 	if (!lz->pcp)
 		return;
 	pcp = per_cpu_ptr(lz->pcp, cpu);
-	spin_lock_irqsave(&pcp->lock, flags);
+	/*
+	 * The owner holds the cache only for a few stores with preemption
+	 * off; a drain of this CPU's own cache never runs inside that.
+	 */
+	for (;;) {
+		idle = 0;
+		if (atomic_try_cmpxchg_acquire(&pcp->busy, &idle, 1))
+			break;
+		cpu_relax();
+	}
 	pcp_empty(lz, pcp);
-	spin_unlock_irqrestore(&pcp->lock, flags);
+	pcp_release(pcp);
 }
 
 /**
