@@ -27,12 +27,13 @@ vcpus=${VCPUS:-2}
 build_modules() {
 	local kout=$1 arch=$2 dir=$3
 
-	mkdir -p "$dir/kbench"
+	# Callers run this inside ||, where set -e does not apply.
+	mkdir -p "$dir/kbench" &&
 	make -s -C "$REPO" modules KDIR="$kout" ARCH="$arch" \
-		KMOD_OUT="${dir#"$REPO"/}/kmod" >&2
-	cp "$REPO/tools/kbench/Kbuild" "$REPO/tools/kbench/"*.[ch] "$dir/kbench/"
+		KMOD_OUT="${dir#"$REPO"/}/kmod" >&2 &&
+	cp "$REPO/tools/kbench/Kbuild" "$REPO/tools/kbench/"*.[ch] "$dir/kbench/" &&
 	"$REPO/scripts/kbuild-lock.sh" make -s -C "$kout" M="$dir/kbench" \
-		ARCH="$arch" modules >&2
+		ARCH="$arch" modules >&2 &&
 	"$HERE/initramfs.sh" "$dir/bench.cpio.gz" "$REPO/tools/vm/bench-test.sh" \
 		"$dir/kmod/llfree.ko" "$dir/kbench/llfree_bench.ko"
 }
@@ -40,8 +41,8 @@ build_modules() {
 run_uml() {
 	local dir=$OUT/uml kout
 
-	kout=$("$HERE/build-uml.sh")
-	build_modules "$kout" um "$dir"
+	kout=$("$HERE/build-uml.sh") || return 1
+	build_modules "$kout" um "$dir" || return 1
 	# UML keeps guest RAM in a file under TMPDIR; /dev/shm is memory.
 	TMPDIR=/dev/shm timeout 3600 "$kout/linux" mem=3G \
 		initrd="$dir/bench.cpio.gz" con=null con0=fd:0,fd:1 ssl=null \
@@ -59,8 +60,8 @@ run_qemu() {
 	local name=$1 smp=$2 mem=$3 mb=$4 qemu_args=$5 title=$6 unit=$7
 	local dir=$OUT/$name kout
 
-	kout=$("$HERE/build-kernel.sh" "$HERE/bench-kernel.config")
-	build_modules "$kout" x86_64 "$dir"
+	kout=$("$HERE/build-kernel.sh" "$HERE/bench-kernel.config") || return 1
+	build_modules "$kout" x86_64 "$dir" || return 1
 	"$HERE/run.sh" "bench-$name" "$kout/arch/x86/boot/bzImage" \
 		"$dir/bench.cpio.gz" "$dir/bench.log" --smp "$smp" --paging 5 \
 		--mem "$mem" --timeout 3600 --qemu-args "$qemu_args" \
