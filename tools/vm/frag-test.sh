@@ -23,8 +23,8 @@ seed=${seed:-12345}
 
 # Free 2 MiB frames on buddy's lists (order 10 counts twice).
 buddy_huge() {
-	awk '{ for (i = 5; i <= NF; i++) if (i - 5 >= 9) n += $i * 2 ^ (i - 5 - 9) }
-	     END { print n + 0 }' /proc/buddyinfo
+	# Fields 5.. are orders 0..10 (busybox awk has no ^).
+	awk '{ n += $14 + 2 * $15 } END { print n + 0 }' /proc/buddyinfo
 }
 count() {
 	echo 1 >/sys/module/llfree_frag/parameters/count
