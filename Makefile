@@ -170,8 +170,14 @@ vm-test:
 	$(Q)STEP_TIMEOUT=3600 scripts/run-step.sh --expect-results vm-test build/check/vm-test.log scripts/vm/vm-test.sh
 	$(Q)grep -E '^(PASS|FAIL) ' build/check/vm-test.log | grep -v '^PASS ' || true
 
+# MODE="uml icount tcg" (default all three), ROUNDS=6, VCPUS=2.
 bench-kernel:
-	$(Q)scripts/vm/bench-kernel.sh
+	$(Q)scripts/vm/bench-kernel.sh $(MODE)
+
+# Free 2 MiB frames after the same churn, buddy vs LLFree, in one boot.
+.PHONY: bench-frag
+bench-frag:
+	$(Q)scripts/vm/bench-frag.sh
 
 checkpatch:
 	$(Q)scripts/checkpatch.sh
@@ -242,7 +248,8 @@ help:
 	@echo 'make checkpatch      checkpatch.pl on src/ include/ kunit/'
 	@echo 'make kunit           KUnit suites in llfree.ko/morsel.ko in the test kernel under QEMU'
 	@echo 'make vm-test         hook kernel in QEMU: llfree.ko under load, 1/2/4 vCPUs'
-	@echo 'make bench-kernel    LLFree vs buddy alloc_pages() benchmark in one boot'
+	@echo 'make bench-kernel    LLFree vs buddy alloc_pages() per boot: MODE="uml icount tcg"'
+	@echo 'make bench-frag      free 2 MiB frames after churn: buddy vs LLFree in one boot'
 	@echo 'make tools           libmorsel, morselctl, morsel tests/benchmark into build/tools/<cc>/'
 	@echo 'make bench-morsel    morsel attach vs memfd mmap+populate in one boot (BENCH_GIB=1,6.82)'
 	@echo 'make deb | rpm       llfree-morsel-dkms .deb (lintian) / .rpm (rpmlint) into build/pkg/'

@@ -9,6 +9,7 @@
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/panic.h>
+#include <linux/sched.h>
 #include <linux/vmstat.h>
 
 #include "backend.h"
@@ -16,10 +17,25 @@
 #define TEST_PAGES (16ul << (20 - PAGE_SHIFT))
 /* Metadata and the odd kernel allocation while a case runs. */
 #define FREE_PAGES_SLACK 256
+/* Allocations by others between two reads of the backend's counts. */
+#define STAT_SLACK 8
 
 static void backend_exit(void *arg)
 {
 	llfree_backend_release();
+}
+
+static void restore_pcp_frames(void *old)
+{
+	llfree_pcp_frames = (unsigned long)old;
+}
+
+/* Per-CPU cache size for the backend the case starts next. */
+static void set_pcp_frames(struct kunit *test, unsigned int frames)
+{
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, restore_pcp_frames,
+			(void *)(unsigned long)llfree_pcp_frames), 0);
+	llfree_pcp_frames = frames;
 }
 
 static void start(struct kunit *test)
@@ -40,6 +56,17 @@ static struct llfree_counters counters(void)
 static long free_pages_now(void)
 {
 	return global_zone_page_state(NR_FREE_PAGES);
+}
+
+/* The kernel's count of frames free in the backend, exact (snapshot). */
+static long backend_free_stat(void)
+{
+	struct zone *zone;
+	long sum = 0;
+
+	for_each_populated_zone(zone)
+		sum += zone_page_state_snapshot(zone, NR_FREE_BACKEND_PAGES);
+	return sum;
 }
 
 static void hook_start_keeps_memfree(struct kunit *test)
@@ -196,6 +223,176 @@ static void hook_fast_free_skips_tail_checks(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, llfree_backend_inspect(true, NULL, NULL), 0);
 }
 
+/*
+ * A free LLFree refuses leaves the block allocated, so nothing may count it
+ * as free memory: here 64 double frees (of pages freed once, still free in
+ * LLFree; the per-CPU cache, which cannot tell, is off). The kernel's count
+ * of backend-free frames must move with LLFree's own, not with the frees.
+ */
+#define REFUSED 64
+static void hook_refused_free_not_counted(struct kunit *test)
+{
+	struct llfree_counters before, after;
+	struct llfree_summary s0, s1;
+	struct page *pages[REFUSED];
+	long stat0, stat1;
+	int i;
+
+	set_pcp_frames(test, 0);
+	start(test);
+	for (i = 0; i < REFUSED; i++) {
+		pages[i] = alloc_page(GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, pages[i]);
+	}
+	for (i = 0; i < REFUSED; i++)
+		__free_page(pages[i]);
+	before = counters();
+	llfree_backend_summary(&s0);
+	stat0 = backend_free_stat();
+	for (i = 0; i < REFUSED; i++) {
+		set_page_count(pages[i], 1);
+		__free_page(pages[i]);
+	}
+	after = counters();
+	llfree_backend_summary(&s1);
+	stat1 = backend_free_stat();
+	KUNIT_EXPECT_EQ(test, after.free_error, before.free_error + REFUSED);
+	KUNIT_EXPECT_EQ(test, after.free[0], before.free[0]);
+	KUNIT_EXPECT_LT(test, abs((stat1 - stat0) - (long)(s1.free - s0.free)),
+			REFUSED / 2);
+	KUNIT_EXPECT_EQ(test, llfree_backend_inspect(true, NULL, NULL), 0);
+}
+
+/*
+ * Buddy's watermark checks see only buddy's free pages: a mark between
+ * buddy's own free pages and all free pages of a zone (backend included)
+ * must fail, one below buddy's own must pass (issue 11, 4b).
+ */
+static void hook_watermark_ignores_backend(struct kunit *test)
+{
+	struct zone *zone;
+	int checked = 0;
+
+	start(test);
+	for_each_populated_zone(zone) {
+		long backend = zone_page_state_snapshot(zone,
+							NR_FREE_BACKEND_PAGES);
+		long free = zone_page_state_snapshot(zone, NR_FREE_PAGES);
+		long buddy = free - backend -
+			     (long)READ_ONCE(zone->nr_free_highatomic);
+
+		if (backend < 1024)
+			continue;
+		checked++;
+		KUNIT_EXPECT_FALSE_MSG(test,
+				       zone_watermark_ok(zone, 0, buddy + backend / 2,
+							 zone_idx(zone), 0),
+				       "zone %s: backend frames counted as buddy's",
+				       zone->name);
+		KUNIT_EXPECT_TRUE_MSG(test,
+				      zone_watermark_ok(zone, 0, buddy - 512,
+							zone_idx(zone), 0),
+				      "zone %s: buddy's own pages not counted",
+				      zone->name);
+	}
+	KUNIT_EXPECT_GT(test, checked, 0);
+}
+
+/* The kernel counts exactly LLFree's free frames as the backend's. */
+static void hook_backend_stat_matches(struct kunit *test)
+{
+	struct llfree_summary sum;
+	struct page *page;
+	long stat0 = backend_free_stat();
+
+	start(test);
+	llfree_backend_summary(&sum);
+	KUNIT_EXPECT_LT(test, abs(backend_free_stat() - stat0 - (long)sum.free),
+			STAT_SLACK);
+	page = alloc_pages(GFP_KERNEL, 9);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	llfree_backend_summary(&sum);
+	KUNIT_EXPECT_LT(test, abs(backend_free_stat() - stat0 - (long)sum.free),
+			STAT_SLACK);
+	__free_pages(page, 9);
+	llfree_backend_release();
+	KUNIT_EXPECT_EQ(test, backend_free_stat(), stat0);
+}
+
+/*
+ * Frames in the per-CPU cache count as free (LLFree's summary and the
+ * kernel's counters), and drain_all_pages() and drain_local_pages() give
+ * them back to the core.
+ */
+static void hook_pcp_counts_free_and_drains(struct kunit *test)
+{
+	struct llfree_summary sum;
+	struct page *pages[16];
+	long stat0 = backend_free_stat();
+	int i;
+
+	set_pcp_frames(test, 64);
+	start(test);
+	migrate_disable();
+	for (i = 0; i < 16; i++) {
+		pages[i] = alloc_page(GFP_KERNEL);
+		if (!pages[i])
+			break;
+	}
+	while (i--)
+		__free_page(pages[i]);
+	llfree_backend_summary(&sum);
+	KUNIT_EXPECT_GE(test, sum.cached, 16ul);
+	KUNIT_EXPECT_EQ(test, sum.free, TEST_PAGES);
+	KUNIT_EXPECT_EQ(test, backend_free_stat() - stat0, (long)TEST_PAGES);
+	preempt_disable();
+	drain_local_pages(NULL);
+	preempt_enable();
+	migrate_enable();
+	llfree_backend_summary(&sum);
+	KUNIT_EXPECT_EQ(test, sum.cached, 0ul);
+	KUNIT_EXPECT_EQ(test, sum.free, TEST_PAGES);
+
+	for (i = 0; i < 16; i++) {
+		pages[i] = alloc_page(GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, pages[i]);
+	}
+	for (i = 0; i < 16; i++)
+		__free_page(pages[i]);
+	llfree_backend_summary(&sum);
+	KUNIT_EXPECT_GT(test, sum.cached, 0ul);
+	drain_all_pages(NULL);
+	llfree_backend_summary(&sum);
+	KUNIT_EXPECT_EQ(test, sum.cached, 0ul);
+	KUNIT_EXPECT_EQ(test, sum.free, TEST_PAGES);
+	KUNIT_EXPECT_EQ(test, llfree_backend_inspect(true, NULL, NULL), 0);
+}
+
+/* Cached frames are served again, and release leaves none behind. */
+static void hook_pcp_serves_and_releases(struct kunit *test)
+{
+	struct llfree_counters before, after;
+	long before_free = free_pages_now();
+	struct page *page;
+	int i;
+
+	set_pcp_frames(test, 64);
+	start(test);
+	before = counters();
+	for (i = 0; i < 100; i++) {
+		page = alloc_pages(GFP_KERNEL, i % 4);
+		KUNIT_ASSERT_NOT_NULL(test, page);
+		__free_pages(page, i % 4);
+	}
+	after = counters();
+	KUNIT_EXPECT_EQ(test, after.alloc[0] - before.alloc[0], 25ull);
+	KUNIT_EXPECT_EQ(test, after.free[3] - before.free[3], 25ull);
+	KUNIT_EXPECT_EQ(test, after.free_error, before.free_error);
+	llfree_backend_release();
+	KUNIT_EXPECT_LT(test, abs(free_pages_now() - before_free),
+			FREE_PAGES_SLACK);
+}
+
 static struct kunit_case hook_backend_cases[] = {
 	KUNIT_CASE(hook_start_keeps_memfree),
 	KUNIT_CASE(hook_serves_orders),
@@ -203,6 +400,11 @@ static struct kunit_case hook_backend_cases[] = {
 	KUNIT_CASE(hook_fallback_when_empty),
 	KUNIT_CASE(hook_release_hands_over),
 	KUNIT_CASE(hook_fast_free_skips_tail_checks),
+	KUNIT_CASE(hook_refused_free_not_counted),
+	KUNIT_CASE(hook_backend_stat_matches),
+	KUNIT_CASE(hook_watermark_ignores_backend),
+	KUNIT_CASE(hook_pcp_counts_free_and_drains),
+	KUNIT_CASE(hook_pcp_serves_and_releases),
 	{}
 };
 

@@ -730,11 +730,11 @@ static void api_validate_detects_corruption(struct kunit *test)
 			-LLFREE_ECORRUPT);
 	field[7] = saved;
 
-	/* A huge child with a clear bit. */
-	t->self.bits[h / CF * LLF_FIELD_WORDS + 3] &= ~2ull;
+	/* A huge child with a set bit (its bits stay clear). */
+	t->self.bits[h / CF * LLF_FIELD_WORDS + 3] |= 2ull;
 	KUNIT_EXPECT_EQ(test, llfree_validate(&t->self, NULL, NULL),
 			-LLFREE_ECORRUPT);
-	t->self.bits[h / CF * LLF_FIELD_WORDS + 3] |= 2ull;
+	t->self.bits[h / CF * LLF_FIELD_WORDS + 3] &= ~2ull;
 	LLF_EXPECT_VALID(test, t);
 
 	/* A tree counter (unreserved tree), a reservation counter. */

@@ -124,26 +124,39 @@ static void child_put_huge(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c, 0);
 }
 
-/* Splitting turns the huge frame into 512 allocated small frames. */
+/*
+ * A split marks the huge frame, then ends as 512 allocated small frames;
+ * while it runs, nothing takes the child and a whole-frame free is refused.
+ */
 static void child_split(struct kunit *test)
 {
 	bool zeroed;
 	u16 c = FULL | LLF_CHILD_ZEROED;
 
 	KUNIT_ASSERT_TRUE(test, llf_child_take_huge(&c, &zeroed, false));
-	KUNIT_EXPECT_TRUE(test, llf_child_split(&c, true));
-	KUNIT_EXPECT_EQ(test, c, 0);
-	KUNIT_EXPECT_FALSE(test, llf_child_split(&c, false));
-	KUNIT_EXPECT_EQ(test, c, 0);
-
+	KUNIT_EXPECT_TRUE(test, llf_child_split_begin(&c, true));
+	KUNIT_EXPECT_EQ(test, c, LLF_CHILD_HUGE | LLF_CHILD_SPLIT);
+	KUNIT_EXPECT_TRUE(test, llf_child_is_splitting(c));
 	/* Only the first of two splits wins. */
-	c = LLF_CHILD_HUGE;
-	KUNIT_EXPECT_TRUE(test, llf_child_split(&c, false));
-	KUNIT_EXPECT_FALSE(test, llf_child_split(&c, false));
+	KUNIT_EXPECT_FALSE(test, llf_child_split_begin(&c, false));
+	KUNIT_EXPECT_FALSE(test, llf_child_take(&c, 1));
+	KUNIT_EXPECT_FALSE(test, llf_child_take_huge(&c, &zeroed, false));
+	KUNIT_EXPECT_EQ(test, llf_child_put_huge(&c, false, false),
+			-LLFREE_ENOTALLOC);
+	KUNIT_EXPECT_EQ(test, c, LLF_CHILD_HUGE | LLF_CHILD_SPLIT);
+	llf_child_split_end(&c, true);
+	KUNIT_EXPECT_EQ(test, c, 0);
+	KUNIT_EXPECT_FALSE(test, llf_child_split_begin(&c, false));
+
+	/* A pending intent survives the split. */
+	c = LLF_CHILD_HUGE | LLF_INTENT_PAIR << LLF_CHILD_INTENT_SHIFT;
+	KUNIT_EXPECT_TRUE(test, llf_child_split_begin(&c, false));
+	llf_child_split_end(&c, false);
+	KUNIT_EXPECT_EQ(test, c, LLF_INTENT_PAIR << LLF_CHILD_INTENT_SHIFT);
 
 	/* Not huge: nothing to split. */
 	c = 7;
-	KUNIT_EXPECT_FALSE(test, llf_child_split(&c, false));
+	KUNIT_EXPECT_FALSE(test, llf_child_split_begin(&c, false));
 	KUNIT_EXPECT_EQ(test, c, 7);
 	llf_child_put(&c, 1);
 	KUNIT_EXPECT_EQ(test, c, 8);

@@ -59,11 +59,14 @@ static void lower_init_modes(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, llf_lower_is_free(self, 0, 10));
 	KUNIT_EXPECT_TRUE(test, llf_lower_is_free(self, 2 * CF, 10));
 
-	/* Whole children start as huge frames, donated at any order. */
+	/*
+	 * Whole children start as huge frames, donated at any order; a huge
+	 * child's bits stay clear.
+	 */
 	llf_lower_init(self, LLFREE_INIT_ALLOCATED);
 	for (c = 0; c < 4; c++) {
 		KUNIT_EXPECT_EQ(test, self->child[c], LLF_CHILD_HUGE);
-		KUNIT_EXPECT_TRUE(test, llf_field_all(llf_test_field(self, c), true));
+		KUNIT_EXPECT_TRUE(test, llf_field_all(llf_test_field(self, c), false));
 	}
 	KUNIT_EXPECT_EQ(test, llf_lower_free_in(self, 0, 4), 0u);
 	KUNIT_EXPECT_FALSE(test, llf_lower_is_free(self, 5, 0));
@@ -153,9 +156,10 @@ static void lower_exhaust_all_orders(struct kunit *test)
 		}
 		KUNIT_EXPECT_EQ_MSG(test, n, frames >> order, "order %u", order);
 		KUNIT_EXPECT_EQ(test, llf_lower_free_in(self, 0, children), 0u);
+		/* Huge frames live in the child entries alone. */
 		for (c = 0; c < children; c++) {
 			KUNIT_EXPECT_TRUE(test, llf_field_all(llf_test_field(self, c),
-							      true));
+							      order < LLFREE_CHILD_ORDER));
 			KUNIT_EXPECT_EQ(test, llf_child_is_huge(self->child[c]),
 					order >= LLFREE_CHILD_ORDER);
 		}
@@ -181,7 +185,7 @@ static void lower_counters_exact(struct kunit *test)
 			CF - 8);
 	f9 = lower_alloc(test, self, 0, 8, 0, 9, 0);
 	KUNIT_EXPECT_EQ(test, self->child[f9 / CF], LLF_CHILD_HUGE);
-	KUNIT_EXPECT_TRUE(test, llf_field_all(llf_test_field(self, f9 / CF), true));
+	KUNIT_EXPECT_TRUE(test, llf_field_all(llf_test_field(self, f9 / CF), false));
 	f10 = lower_alloc(test, self, 0, 8, 0, 10, 0);
 	KUNIT_EXPECT_EQ(test, self->child[f10 / CF], LLF_CHILD_HUGE);
 	KUNIT_EXPECT_EQ(test, self->child[f10 / CF + 1], LLF_CHILD_HUGE);
@@ -380,6 +384,43 @@ static void lower_order10_undo_race(struct kunit *test)
 	EXPECT_LOWER_UNCHANGED(test, self, &copy);
 }
 
+/*
+ * Between the check of a huge free and its first change, another CPU frees
+ * the same order-10 frame and a third takes a small frame in its second
+ * child: child 1 is no longer huge and holds a frame in use.
+ */
+static void race_reuse_child1(const void *addr)
+{
+	struct llfree *self = race_self;
+
+	if (addr != &self->child[0] || !llf_child_intent(self->child[0]) ||
+	    !llf_child_is_huge(self->child[1]))
+		return;
+	self->child[1] = CF - 1;
+	llf_test_field(self, 1)[0] = 1;
+}
+
+/*
+ * A huge free that loses such a race is refused and must leave the other
+ * CPUs' state alone (persistent mode flushes the pair mark in between).
+ */
+static void lower_huge_free_race(struct kunit *test)
+{
+	struct llfree *self = llf_test_lower(test, 2 * CF, LLFREE_INIT_FREE);
+
+	KUNIT_ASSERT_EQ(test, lower_alloc(test, self, 0, 2, 0, 10, 0), 0ull);
+	self->persistent = true;
+	race_self = self;
+	llf_test_flush_hook(test, race_reuse_child1);
+
+	KUNIT_EXPECT_EQ(test, llf_lower_free(self, 0, 10, 0), -LLFREE_EPARTIAL);
+	KUNIT_EXPECT_EQ(test, self->child[0], LLF_CHILD_HUGE);
+	KUNIT_EXPECT_EQ(test, self->child[1], CF - 1);
+	KUNIT_EXPECT_EQ(test, llf_test_field(self, 1)[0], 1ull);
+	KUNIT_EXPECT_EQ(test, llf_field_count_free(llf_test_field(self, 1)),
+			CF - 1);
+}
+
 /* Zeroed huge frames: set by a zeroed free, preferred, lost by small use. */
 static void lower_huge_zeroed(struct kunit *test)
 {
@@ -487,8 +528,6 @@ static void lower_free_refusals(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, llf_child_put_huge(&self->child[2], false, false), 0);
 	KUNIT_EXPECT_TRUE(test, llf_child_take_huge(&self->child[3], &zeroed,
 						    false));
-	llf_field_fill(llf_test_field(self, 2), false, false);
-	llf_field_fill(llf_test_field(self, 3), true, false);
 	lower_copy_take(test, self, &copy);
 	KUNIT_EXPECT_EQ(test, llf_lower_free(self, 2 * CF, 10, 0),
 			-LLFREE_EPARTIAL);
@@ -558,12 +597,22 @@ static void lower_recover(struct kunit *test)
 	llf_lower_init(self, LLFREE_INIT_RECOVER);
 	EXPECT_LOWER_UNCHANGED(test, self, &copy);
 
-	/* Huge flag set, bits still clear. */
+	/* The huge flag wins over stray bits. */
 	llf_lower_init(self, LLFREE_INIT_FREE);
 	self->child[1] = LLF_CHILD_HUGE;
+	llf_test_field(self, 1)[3] = 0x10;
 	llf_lower_init(self, LLFREE_INIT_RECOVER);
 	KUNIT_EXPECT_EQ(test, self->child[1], LLF_CHILD_HUGE);
-	KUNIT_EXPECT_TRUE(test, llf_field_all(llf_test_field(self, 1), true));
+	KUNIT_EXPECT_TRUE(test, llf_field_all(llf_test_field(self, 1), false));
+
+	/* A split that had begun is completed: 512 allocated frames. */
+	self->child[2] = LLF_CHILD_HUGE | LLF_CHILD_SPLIT;
+	llf_test_field(self, 2)[0] = ~0ull;
+	llf_lower_init(self, LLFREE_INIT_RECOVER);
+	KUNIT_EXPECT_EQ(test, self->child[2], 0);
+	KUNIT_EXPECT_TRUE(test, llf_field_all(llf_test_field(self, 2), true));
+	for (f = 2 * CF; f < 3 * CF; f++)
+		KUNIT_EXPECT_EQ(test, llf_lower_free(self, f, 0, 0), 0);
 	KUNIT_EXPECT_EQ(test, llf_lower_free(self, CF, 9, 0), 0);
 	for (c = 0; c < 4; c++)
 		KUNIT_EXPECT_EQ(test, self->child[c], CF);
@@ -583,6 +632,7 @@ static struct kunit_case llfree_lower_cases[] = {
 	KUNIT_CASE(lower_fragmented_gives_back),
 	KUNIT_CASE(lower_order10_undo),
 	KUNIT_CASE(lower_order10_undo_race),
+	KUNIT_CASE(lower_huge_free_race),
 	KUNIT_CASE(lower_huge_zeroed),
 	KUNIT_CASE(lower_huge_split),
 	KUNIT_CASE(lower_free_refusals),

@@ -179,6 +179,11 @@ int llfree_alloc(struct llfree *self, u32 core, u32 order, u32 flags,
 int llfree_free(struct llfree *self, u32 core, u64 frame, u32 order,
 		u32 flags);
 int llfree_drain(struct llfree *self, u32 core);
+/* The same without argument checks, for callers that made them. */
+int __llfree_alloc(struct llfree *self, u32 core, u32 order, u32 flags,
+		   struct llfree_frame *out);
+int __llfree_free(struct llfree *self, u32 core, u64 frame, u32 order,
+		  u32 flags);
 
 int llfree_is_free(struct llfree *self, u64 frame, u32 order);
 u64 llfree_frames(const struct llfree *self);

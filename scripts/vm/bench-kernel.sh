@@ -1,49 +1,88 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# `make bench-kernel`: boot a non-debug hook kernel under QEMU TCG and run
-# tools/kbench/llfree_bench.ko with buddy and then with llfree.ko in the same
-# boot; print ns/op for both and the buddy/LLFree ratio. TCG distorts
-# absolute times; the ratios are the result.
+# `make bench-kernel`: LLFree against buddy through alloc_pages() in one boot
+# per mode, with tools/kbench/llfree_bench.ko, rounds alternating between
+# buddy, llfree.ko and llfree.ko pcp_frames=0 (tools/vm/bench-test.sh); the
+# first round is discarded and the median of the others printed with
+# LLFree/buddy ratios (scripts/vm/bench-table.py).
 #
-# Usage: bench-kernel.sh [VCPUS]   (default 4)
+# Modes (MODE=..., default "uml icount tcg"):
+#   uml     User-Mode Linux, native speed, 1 CPU, host thread CPU time
+#   icount  QEMU -icount shift=0,sleep=off, 1 vCPU: guest instructions/op
+#   tcg     QEMU TCG with VCPUS vCPUs (default 2): scaling ratios only
+# ROUNDS (default 6, round 0 is the warm-up).
+#
+# Usage: bench-kernel.sh [MODE...]
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 REPO=$(cd "$HERE/../.." && pwd -P)
 OUT=$REPO/build/bench-kernel
-smp=${1:-4}
+modes=${*:-${MODE:-uml icount tcg}}
+rounds=${ROUNDS:-6}
+vcpus=${VCPUS:-2}
 
-kout=$("$HERE/build-kernel.sh" "$HERE/bench-kernel.config")
-mkdir -p "$OUT/kbench"
-cp "$REPO/tools/kbench/Kbuild" "$REPO/tools/kbench/llfree_bench.c" "$OUT/kbench/"
-"$REPO/scripts/kbuild-lock.sh" make -s -C "$kout" M="$OUT/kbench" modules >&2
-KERNEL_CONFIG=$HERE/bench-kernel.config "$HERE/image.sh" "$OUT" bench \
-	"$REPO/tools/vm/bench-test.sh" "$OUT/kbench/llfree_bench.ko" >/dev/null
-"$HERE/run.sh" bench "$kout/arch/x86/boot/bzImage" "$OUT/bench.cpio.gz" \
-	"$OUT/bench.log" --smp "$smp" --paging 5 --mem 4096 --timeout 1800 >&2 || {
-	echo "bench-kernel: the benchmark boot failed, see $OUT/bench.log" >&2
-	exit 1
+# Build llfree.ko and llfree_bench.ko against KOUT (ARCH as given).
+build_modules() {
+	local kout=$1 arch=$2 dir=$3
+
+	# Callers run this inside ||, where set -e does not apply.
+	mkdir -p "$dir/kbench" &&
+	make -s -C "$REPO" modules KDIR="$kout" ARCH="$arch" \
+		KMOD_OUT="${dir#"$REPO"/}/kmod" >&2 &&
+	cp "$REPO/tools/kbench/Kbuild" "$REPO/tools/kbench/"*.[ch] "$dir/kbench/" &&
+	"$REPO/scripts/kbuild-lock.sh" make -s -C "$kout" M="$dir/kbench" \
+		ARCH="$arch" modules >&2 &&
+	"$HERE/initramfs.sh" "$dir/bench.cpio.gz" "$REPO/tools/vm/bench-test.sh" \
+		"$dir/kmod/llfree.ko" "$dir/kbench/llfree_bench.ko"
 }
 
-python3 - "$OUT/bench.log" <<'PY'
-import re, sys
-rows = {}
-pat = re.compile(r'llfree_bench: (\w+) (\w+) order (\d+) cpus (\d+) alloc_ns (\d+) free_ns (\d+) failed (\d+)')
-for line in open(sys.argv[1]):
-    m = pat.search(line)
-    if m:
-        tag, wl, order, cpus, a, f, failed = m.groups()
-        rows.setdefault((wl, int(order), int(cpus)), {})[tag] = (int(a), int(f), int(failed))
-print(f"{'workload':8} {'order':>5} {'cpus':>4} | {'buddy alloc':>11} {'free':>6} | {'llfree alloc':>12} {'free':>6} | {'ratio alloc':>11} {'free':>6}")
-for key in sorted(rows, key=lambda k: (k[1], ['bulk', 'repeat', 'random'].index(k[0]), k[2])):
-    r = rows[key]
-    if 'buddy' not in r or 'llfree' not in r:
-        continue
-    (ba, bf, bx), (la, lf, lx) = r['buddy'], r['llfree']
-    ra = f"{ba / la:.2f}" if la else "-"
-    rf = f"{bf / lf:.2f}" if lf else "-"
-    note = f"  (failed: buddy {bx}, llfree {lx})" if bx or lx else ""
-    print(f"{key[0]:8} {key[1]:>5} {key[2]:>4} | {ba:>11} {bf:>6} | {la:>12} {lf:>6} | {ra:>11} {rf:>6}{note}")
-print("ratio = buddy ns / LLFree ns (above 1: LLFree faster); ns per operation under QEMU TCG")
-PY
+run_uml() {
+	local dir=$OUT/uml kout
+
+	kout=$("$HERE/build-uml.sh") || return 1
+	build_modules "$kout" um "$dir" || return 1
+	# UML keeps guest RAM in a file under TMPDIR; /dev/shm is memory.
+	TMPDIR=/dev/shm timeout 3600 "$kout/linux" mem=3G \
+		initrd="$dir/bench.cpio.gz" con=null con0=fd:0,fd:1 ssl=null \
+		bench_rounds="$rounds" bench_mb=1536 bench_poweroff=1 \
+		</dev/null >"$dir/bench.log" 2>&1 || true
+	grep -q '^PASS bench.rounds' "$dir/bench.log" || {
+		echo "bench-kernel: the UML boot failed, see $dir/bench.log" >&2
+		return 1
+	}
+	"$HERE/bench-table.py" "$dir/bench.log" \
+		"User-Mode Linux, 1 CPU, native speed" "host thread CPU ns"
+}
+
+run_qemu() {
+	local name=$1 smp=$2 mem=$3 mb=$4 qemu_args=$5 title=$6 unit=$7
+	local dir=$OUT/$name kout
+
+	kout=$("$HERE/build-kernel.sh" "$HERE/bench-kernel.config") || return 1
+	build_modules "$kout" x86_64 "$dir" || return 1
+	"$HERE/run.sh" "bench-$name" "$kout/arch/x86/boot/bzImage" \
+		"$dir/bench.cpio.gz" "$dir/bench.log" --smp "$smp" --paging 5 \
+		--mem "$mem" --timeout 3600 --qemu-args "$qemu_args" \
+		--append "bench_rounds=$rounds bench_mb=$mb" >&2 || {
+		echo "bench-kernel: the $name boot failed, see $dir/bench.log" >&2
+		return 1
+	}
+	"$HERE/bench-table.py" "$dir/bench.log" "$title" "$unit"
+}
+
+status=0
+for mode in $modes; do
+	case $mode in
+	uml) run_uml || status=1 ;;
+	icount) run_qemu icount 1 3072 1536 "-icount shift=0,sleep=off" \
+		"QEMU -icount, 1 vCPU: exact guest instructions" "instructions" ||
+		status=1 ;;
+	tcg) run_qemu tcg "$vcpus" $((1024 + vcpus * 1280)) $((vcpus * 1280)) "" \
+		"QEMU TCG, $vcpus vCPUs: ratios only" "TCG ns" || status=1 ;;
+	*) echo "bench-kernel: unknown mode $mode (uml, icount, tcg)" >&2
+		status=1 ;;
+	esac
+done
+exit $status

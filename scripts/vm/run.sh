@@ -4,7 +4,7 @@
 # Boot a kernel + initramfs under QEMU TCG and judge the serial log.
 #
 # Usage: run.sh NAME BZIMAGE INITRD LOG [--smp N] [--mem MiB] [--paging 4|5]
-#               [--timeout SEC] [--append ARGS]
+#               [--timeout SEC] [--append ARGS] [--qemu-args ARGS]
 # Prints the PASS/FAIL lines the guest wrote, then `PASS vm.NAME.boot` and
 # `PASS vm.NAME.dmesg` (no WARN, BUG, KASAN, lockdep or Oops report), and
 # TIME lines for the boot and for the guest's phases. Exits 1 on any failure.
@@ -12,7 +12,7 @@ set -euo pipefail
 
 name=$1 kernel=$2 initrd=$3 log=$4
 shift 4
-smp=2 mem=2048 paging=5 timeout=900 append=
+smp=2 mem=2048 paging=5 timeout=900 append= qemu_args=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--smp) smp=$2 ;;
@@ -20,6 +20,7 @@ while [ $# -gt 0 ]; do
 	--paging) paging=$2 ;;
 	--timeout) timeout=$2 ;;
 	--append) append=$2 ;;
+	--qemu-args) qemu_args=$2 ;;
 	*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift 2
@@ -33,7 +34,7 @@ start=$SECONDS
 status=0
 timeout --foreground "$timeout" qemu-system-x86_64 -accel tcg -cpu "$cpu" \
 	-smp "$smp" -m "$mem" -nographic -no-reboot -serial mon:stdio \
-	-kernel "$kernel" -initrd "$initrd" \
+	-kernel "$kernel" -initrd "$initrd" $qemu_args \
 	-append "console=ttyS0 panic=-1 oops=panic loglevel=7 $append" \
 	</dev/null >"$log" 2>&1 || status=$?
 sed -i 's/\r$//' "$log"

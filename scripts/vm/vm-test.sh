@@ -5,7 +5,8 @@
 # DKMS would, pack the guest tests into an initramfs, and boot it under QEMU
 # TCG with 1, 2 and 4 vCPUs on 5- and 4-level paging. Then the morsel tests
 # (tools/vm/morsel-test.sh: morsel.ko, morsel_test, morsel_attack,
-# morsel_random, morsel_race, morselctl)
+# morsel_random, morsel_race, morselctl) and the pressure boot
+# (tools/vm/pressure-test.sh: llfree.ko at 90 %, 4 GiB)
 # in their own boots, on 5- and 4-level paging. Prints PASS/FAIL lines (the
 # guest's, plus boot and dmesg verdicts per boot).
 #
@@ -31,6 +32,20 @@ for cfg in $CONFIGS; do
 		"$OUT/llfree.cpio.gz" "$OUT/llfree-smp$smp-l$paging.log" \
 		--smp "$smp" --paging "$paging" --mem 2048 || status=1
 done
+
+# llfree.ko at 90 % of a 4 GiB guest: watermark and reserve rules, OOM.
+if ! mkdir -p "$OUT/kbench" ||
+	! cp "$REPO/tools/kbench/Kbuild" "$REPO/tools/kbench/"*.[ch] "$OUT/kbench/" ||
+	! "$REPO/scripts/kbuild-lock.sh" make -s -C "$kout" M="$OUT/kbench" modules >&2 ||
+	! "$HERE/initramfs.sh" "$OUT/pressure.cpio.gz" "$REPO/tools/vm/pressure-test.sh" \
+		"$OUT/kmod/llfree.ko" "$OUT/memstress" "$OUT/kbench/llfree_pressure.ko"; then
+	echo "FAIL vm.llfree-pressure.image: building the pressure module or image failed"
+	status=1
+else
+	"$HERE/run.sh" llfree-pressure "$kout/arch/x86/boot/bzImage" \
+		"$OUT/pressure.cpio.gz" "$OUT/llfree-pressure.log" \
+		--smp 2 --paging 5 --mem 4096 || status=1
+fi
 
 if [ -n "$MORSEL_CONFIGS" ]; then
 	if ! "$HERE/morsel-tools.sh" "$OUT/morsel-tools" >"$OUT/morsel-tools.list" ||

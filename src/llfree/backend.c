@@ -6,6 +6,7 @@
  * hand everything back on release. The hooks do the zone accounting, so
  * MemFree stays truthful while frames move between buddy and LLFree.
  */
+#include <linux/cpuhotplug.h>
 #include <linux/delay.h>
 #include <linux/gfp.h>
 #include <linux/jiffies.h>
@@ -14,6 +15,7 @@
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/nodemask.h>
+#include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -61,57 +63,51 @@ static struct page *backend_alloc(struct zone *zone, unsigned int order,
 	lz = instance_of(zone);
 	if (!lz)
 		return NULL;
+	if (order < LLFREE_PCP_ORDERS && lz->pcp &&
+	    llfree_pcp_get(lz, order, &frame.frame))
+		goto out;
 	if (test_bit(order, &lz->exhausted) ||
-	    llfree_alloc(&lz->alloc, raw_smp_processor_id(), order, cls,
-			 &frame)) {
+	    __llfree_alloc(&lz->alloc, raw_smp_processor_id(), order, cls,
+			   &frame)) {
 		/* Skip the full search and steal path until a frame comes back. */
 		if (!test_bit(order, &lz->exhausted))
 			set_bit(order, &lz->exhausted);
 		this_cpu_inc(llfree_counters.fallback);
 		return NULL;
 	}
-	this_cpu_inc(llfree_counters.alloc[order]);
-	this_cpu_inc(llfree_counters.class[cls]);
+out:
+	/* Statistics: like the kernel's vm events, racy but cheap. */
+	raw_cpu_inc(llfree_counters.alloc[order]);
+	raw_cpu_inc(llfree_counters.class[cls]);
 	return pfn_to_page(lz->base_pfn + frame.frame);
 }
 
-/* The instance and frame number of a PFN in an owned chunk, or NULL. */
-static struct llfree_zone *owner_of(struct page *page, u64 *frame)
+/**
+ * llfree_backend_give_back() - free a block to the LLFree core.
+ * @lz: its instance.
+ * @frame: first frame.
+ * @order: its order.
+ *
+ * Return: true, or false if LLFree refused the free (counted and logged):
+ * the block then stays allocated.
+ */
+bool llfree_backend_give_back(struct llfree_zone *lz, u64 frame,
+			      unsigned int order)
 {
-	struct llfree_zone *lz = instance_of(page_zone(page));
-	unsigned long pfn = page_to_pfn(page);
+	int err = __llfree_free(&lz->alloc, raw_smp_processor_id(), frame,
+				order, 0);
 
-	if (!lz || pfn < lz->base_pfn)
-		return NULL;
-	*frame = pfn - lz->base_pfn;
-	if (*frame >= llfree_frames(&lz->alloc) ||
-	    !test_bit(*frame >> LLFREE_CHUNK_ORDER, lz->owned))
-		return NULL;
-	return lz;
-}
-
-static bool backend_free(struct page *page, unsigned int order)
-{
-	struct llfree_zone *lz;
-	u64 frame;
-	int err;
-
-	lz = owner_of(page, &frame);
-	if (!lz)
-		return false;
-	err = llfree_free(&lz->alloc, raw_smp_processor_id(), frame, order, 0);
 	if (err) {
 		/*
 		 * Still ours: giving a frame LLFree tracks to buddy would let
 		 * both hand it out.
 		 */
 		this_cpu_inc(llfree_counters.free_error);
-		pr_err_ratelimited("llfree: refused free of pfn %#lx order %u: %s\n",
-				   page_to_pfn(page), order,
+		pr_err_ratelimited("llfree: refused free of pfn %#llx order %u: %s\n",
+				   lz->base_pfn + frame, order,
 				   llfree_strerror(err));
-		return true;
+		return false;
 	}
-	this_cpu_inc(llfree_counters.free[order]);
 	/* Read first: the common case writes nothing to the shared line. */
 	if (READ_ONCE(lz->exhausted))
 		WRITE_ONCE(lz->exhausted, 0);
@@ -119,26 +115,73 @@ static bool backend_free(struct page *page, unsigned int order)
 }
 
 /*
+ * The hook calls this only for blocks in chunks registered with
+ * page_backend_own(), all of which belong to an instance. Returning false
+ * refuses the free: the kernel leaves the block allocated and uncounted.
+ */
+static bool backend_free(struct page *page, unsigned int order)
+{
+	struct llfree_zone *lz = instance_of(page_zone(page));
+	u64 frame = page_to_pfn(page) - lz->base_pfn;
+
+	if (!(order < LLFREE_PCP_ORDERS && lz->pcp && READ_ONCE(routing) &&
+	      llfree_pcp_put(lz, order, frame)) &&
+	    !llfree_backend_give_back(lz, frame, order))
+		return false;
+	raw_cpu_inc(llfree_counters.free[order]);
+	return true;
+}
+
+/* Empty the per-CPU caches of @zone (all zones if NULL). */
+static void backend_drain(struct zone *zone, bool all_cpus)
+{
+	unsigned int i;
+	int cpu;
+
+	for (i = 0; i < llfree_nr_zone_slots; i++) {
+		struct llfree_zone *lz = llfree_zones[i];
+
+		if (!lz || (zone && lz->zone != zone))
+			continue;
+		if (!all_cpus) {
+			llfree_pcp_drain_cpu(lz, raw_smp_processor_id());
+			continue;
+		}
+		for_each_possible_cpu(cpu)
+			llfree_pcp_drain_cpu(lz, cpu);
+	}
+}
+
+/*
  * LLFREE_FAST_FREE: high-order frees of our frames skip the kernel's check
  * of every tail page's struct page. LLFree still refuses a free that does
  * not match its bits (order, alignment, allocation state).
  */
-static bool backend_skip_tail_checks(struct page *page, unsigned int order)
-{
-	u64 frame;
-
-	return owner_of(page, &frame) != NULL;
-}
-
 static const struct page_backend_ops backend_ops = {
 	.alloc = backend_alloc,
 	.free = backend_free,
-	.skip_tail_checks = IS_ENABLED(CONFIG_LLFREE_FAST_FREE) ?
-			    backend_skip_tail_checks : NULL,
+	.drain = backend_drain,
+	.vouch_tail_pages = IS_ENABLED(CONFIG_LLFREE_FAST_FREE),
 };
+
+/* The instance holding a PFN in an owned chunk, or NULL. */
+static struct llfree_zone *owner_of(unsigned long pfn)
+{
+	struct llfree_zone *lz = instance_of(page_zone(pfn_to_page(pfn)));
+	u64 frame;
+
+	if (!lz || pfn < lz->base_pfn)
+		return NULL;
+	frame = pfn - lz->base_pfn;
+	if (frame >= llfree_frames(&lz->alloc) ||
+	    !test_bit(frame >> LLFREE_CHUNK_ORDER, lz->owned))
+		return NULL;
+	return lz;
+}
 
 static void destroy_instance(struct llfree_zone *lz)
 {
+	llfree_pcp_destroy(lz);
 	llfree_uninit(&lz->alloc);
 	vfree(lz->meta.local);
 	vfree(lz->meta.trees);
@@ -191,6 +234,8 @@ static struct llfree_zone *create_instance(struct zone *zone)
 		       llfree_strerror(err));
 		goto fail;
 	}
+	if (llfree_pcp_create(lz))
+		goto fail;
 	return lz;
 fail:
 	destroy_instance(lz);
@@ -249,10 +294,15 @@ static unsigned long take_chunks(struct page **chunks, unsigned long want)
 static void donate(struct page *chunk)
 {
 	struct llfree_zone *lz = instance_of(page_zone(chunk));
-	unsigned long frame = page_to_pfn(chunk) - lz->base_pfn;
+	unsigned long pfn = page_to_pfn(chunk);
+	unsigned long frame = pfn - lz->base_pfn;
 
-	set_bit(frame >> LLFREE_CHUNK_ORDER, lz->owned);
-	lz->chunks++;
+	/* Chunks are chunk aligned and inside memory: this cannot fail. */
+	if (!WARN_ON_ONCE(page_backend_own(&backend_ops, pfn,
+					   LLFREE_CHUNK_PAGES))) {
+		set_bit(frame >> LLFREE_CHUNK_ORDER, lz->owned);
+		lz->chunks++;
+	}
 	/* The free hook hands it to backend_free(), which now claims it. */
 	__free_pages(chunk, LLFREE_CHUNK_ORDER);
 }
@@ -343,7 +393,7 @@ static void print_validation(void *arg, const char *line)
 	pr_err("llfree: validate %s: %s\n", (const char *)arg, line);
 }
 
-/* Frames handed out and not yet back. */
+/* Frames handed out and not yet back (cached frames are back). */
 static unsigned long in_use(void)
 {
 	unsigned long used = 0;
@@ -352,7 +402,8 @@ static unsigned long in_use(void)
 	for (i = 0; i < llfree_nr_zone_slots; i++)
 		if (llfree_zones[i])
 			used += llfree_zones[i]->chunks * LLFREE_CHUNK_PAGES -
-				llfree_free_frames(&llfree_zones[i]->alloc);
+				llfree_free_frames(&llfree_zones[i]->alloc) -
+				llfree_pcp_cached(llfree_zones[i]);
 	return used;
 }
 
@@ -385,7 +436,11 @@ void llfree_backend_release(void)
 
 	page_backend_unregister(&backend_ops);
 	registered = false;
-	/* No call is in flight now: LLFree's state is frozen and exact. */
+	/*
+	 * No call is in flight now: with the caches emptied, LLFree's state
+	 * is frozen and exact.
+	 */
+	backend_drain(NULL, true);
 	handed_over = in_use();
 	for (i = 0; i < llfree_nr_zone_slots; i++) {
 		struct llfree_zone *lz = llfree_zones[i];
@@ -432,7 +487,9 @@ void llfree_backend_summary(struct llfree_summary *sum)
 		if (!lz)
 			continue;
 		sum->managed += lz->chunks * LLFREE_CHUNK_PAGES;
-		sum->free += llfree_free_frames(&lz->alloc);
+		sum->cached += llfree_pcp_cached(lz);
+		sum->free += llfree_free_frames(&lz->alloc) +
+			     llfree_pcp_cached(lz);
 		sum->free_huge += llfree_free_huge(&lz->alloc);
 	}
 	mutex_unlock(&backend_lock);
@@ -513,9 +570,7 @@ static int memory_callback(struct notifier_block *nb, unsigned long action,
 	mutex_lock(&backend_lock);
 	for (pfn = mn->start_pfn; registered &&
 	     pfn < mn->start_pfn + mn->nr_pages; pfn += LLFREE_CHUNK_PAGES) {
-		u64 frame;
-
-		if (owner_of(pfn_to_page(pfn), &frame)) {
+		if (owner_of(pfn)) {
 			mutex_unlock(&backend_lock);
 			pr_info("llfree: memory at pfn %#lx is in use as page backend; release it first\n",
 				pfn);
@@ -530,21 +585,56 @@ static struct notifier_block memory_nb = {
 	.notifier_call = memory_callback,
 };
 
+static enum cpuhp_state cpu_dead_state;
+
+/*
+ * A CPU that went away leaves its cached frames to the others. This runs
+ * under the CPU-hotplug lock, which release takes (static keys and calls)
+ * while holding backend_lock, so it must not take backend_lock: it relies
+ * on RCU instead. Release clears routing before the grace period of
+ * page_backend_unregister() and frees the instances only after it; a drain
+ * skipped because routing is off is done by release itself.
+ */
+static int cpu_dead(unsigned int cpu)
+{
+	unsigned int i;
+
+	rcu_read_lock();
+	for (i = 0; READ_ONCE(routing) && i < llfree_nr_zone_slots; i++)
+		if (llfree_zones[i])
+			llfree_pcp_drain_cpu(llfree_zones[i], cpu);
+	rcu_read_unlock();
+	return 0;
+}
+
 /**
- * llfree_backend_init() - register the memory-hotplug veto.
+ * llfree_backend_init() - register the memory-hotplug veto and the CPU
+ * hotplug drain.
  *
  * Return: 0 or a negative errno.
  */
 int llfree_backend_init(void)
 {
-	return register_memory_notifier(&memory_nb);
+	int ret = register_memory_notifier(&memory_nb);
+
+	if (ret)
+		return ret;
+	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "mm/llfree:dead",
+					NULL, cpu_dead);
+	if (ret < 0) {
+		unregister_memory_notifier(&memory_nb);
+		return ret;
+	}
+	cpu_dead_state = ret;
+	return 0;
 }
 
 /**
- * llfree_backend_exit() - release all memory and drop the hotplug veto.
+ * llfree_backend_exit() - release all memory and drop the hotplug hooks.
  */
 void llfree_backend_exit(void)
 {
 	llfree_backend_release();
+	cpuhp_remove_state_nocalls(cpu_dead_state);
 	unregister_memory_notifier(&memory_nb);
 }

@@ -3,7 +3,8 @@
  * Child entries. The counter is taken before bits are searched and given
  * back after bits are cleared, so it never exceeds the clear bits: a full
  * counter (512) proves that nobody is working in the field, which is what
- * makes the single-CAS huge allocation safe.
+ * makes the single-CAS huge allocation safe, and the field it leaves behind
+ * is all clear, which is why a huge free need not touch it.
  */
 #include "child.h"
 
@@ -69,7 +70,11 @@ bool llf_child_take_huge(u16 *child, bool *zeroed, bool persist)
  * @zeroed: the caller guarantees the contents are zero.
  * @persist: write back the entry.
  *
- * Return: 0, or -LLFREE_ENOTALLOC if the child is not a huge frame.
+ * Only the entry changes (the bits of a huge child are clear), so a free
+ * that finds the child no longer huge, or being split, is refused without
+ * having touched anything.
+ *
+ * Return: 0, or -LLFREE_ENOTALLOC if the child is not a whole huge frame.
  */
 int llf_child_put_huge(u16 *child, bool zeroed, bool persist)
 {
@@ -77,7 +82,7 @@ int llf_child_put_huge(u16 *child, bool zeroed, bool persist)
 	u16 old = llf_load(child);
 
 	do {
-		if (!llf_child_is_huge(old))
+		if (!llf_child_is_huge(old) || llf_child_is_splitting(old))
 			return -LLFREE_ENOTALLOC;
 	} while (!llf_cas(child, &old, next));
 	if (persist)
@@ -86,26 +91,43 @@ int llf_child_put_huge(u16 *child, bool zeroed, bool persist)
 }
 
 /**
- * llf_child_split() - turn a huge frame into 512 allocated small frames.
+ * llf_child_split_begin() - start turning a huge frame into small frames.
  * @child: the child entry.
  * @persist: write back the entry.
  *
- * The bit field of a huge child is kept all ones, so only the flag changes;
- * concurrent frees of different parts race here and exactly one wins.
+ * Concurrent frees of different parts race here and exactly one wins; the
+ * winner fills the bit field and calls llf_child_split_end(). Allocations
+ * never take a splitting child (its counter is 0 and it is still huge).
  *
- * Return: true if this call split the child.
+ * Return: true if this call started the split.
  */
-bool llf_child_split(u16 *child, bool persist)
+bool llf_child_split_begin(u16 *child, bool persist)
 {
 	u16 old = llf_load(child);
 
 	do {
-		if (!llf_child_is_huge(old))
+		if (!llf_child_is_huge(old) || llf_child_is_splitting(old))
 			return false;
-	} while (!llf_cas(child, &old, (u16)0));
+	} while (!llf_cas(child, &old, (u16)(old | LLF_CHILD_SPLIT)));
 	if (persist)
 		llf_flush(child);
 	return true;
+}
+
+/**
+ * llf_child_split_end() - the bits are all set: 512 allocated small frames.
+ * @child: the child entry, marked by llf_child_split_begin().
+ * @persist: write back the entry.
+ */
+void llf_child_split_end(u16 *child, bool persist)
+{
+	u16 old = llf_load(child);
+
+	/* A pending intent (persistent mode) is kept for its owner. */
+	while (!llf_cas(child, &old, (u16)(old & LLF_CHILD_INTENT)))
+		;
+	if (persist)
+		llf_flush(child);
 }
 
 /**

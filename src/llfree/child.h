@@ -2,7 +2,9 @@
 /*
  * Child entries: one 16-bit word per 2 MiB child holding its free-frame
  * counter, whether it is allocated as one huge frame, and whether its
- * contents are known zero. Order 9 is one CAS here.
+ * contents are known zero. Order 9 is one CAS here, and only here: the bit
+ * field of a huge child stays clear, so huge frames cost the same however
+ * much memory is managed.
  */
 #ifndef LLFREE_CHILD_H
 #define LLFREE_CHILD_H
@@ -20,6 +22,11 @@
 #define LLF_CHILD_INTENT_SHIFT 12
 #define LLF_CHILD_INTENT (7u << LLF_CHILD_INTENT_SHIFT)
 #define LLF_INTENT_PAIR 7u
+/*
+ * With LLF_CHILD_HUGE: a free of part of the huge frame is filling the bit
+ * field (all allocated) before the child becomes 512 small frames.
+ */
+#define LLF_CHILD_SPLIT 0x8000u
 
 static inline u32 llf_child_free(u16 c)
 {
@@ -29,6 +36,11 @@ static inline u32 llf_child_free(u16 c)
 static inline bool llf_child_is_huge(u16 c)
 {
 	return c & LLF_CHILD_HUGE;
+}
+
+static inline bool llf_child_is_splitting(u16 c)
+{
+	return c & LLF_CHILD_SPLIT;
 }
 
 static inline bool llf_child_is_zeroed(u16 c)
@@ -62,7 +74,8 @@ bool llf_child_take(u16 *child, u32 frames);
 void llf_child_put(u16 *child, u32 frames);
 bool llf_child_take_huge(u16 *child, bool *zeroed, bool persist);
 int llf_child_put_huge(u16 *child, bool zeroed, bool persist);
-bool llf_child_split(u16 *child, bool persist);
+bool llf_child_split_begin(u16 *child, bool persist);
+void llf_child_split_end(u16 *child, bool persist);
 bool llf_child_mark(u16 *child, u32 intent, bool wait);
 void llf_child_unmark(u16 *child);
 

@@ -190,6 +190,17 @@ static int alloc_reserved(struct llfree *self, u64 *slot, u64 *hint,
 		if (!llf_local_take(slot, frames, &tree))
 			return -LLFREE_ENOMEM;
 	}
+	/* Fast path: the child of the last allocation still has room. */
+	if (order < LLFREE_CHILD_ORDER) {
+		u64 last = llf_load(hint);
+
+		if (last / LLF_TREE_FRAMES == tree &&
+		    !llf_lower_alloc_child(self, last / LLFREE_CHILD_FRAMES,
+					   last, order, out)) {
+			llf_store(hint, out->frame);
+			return 0;
+		}
+	}
 	if (!alloc_in_tree(self, tree, hint, order, flags, out))
 		return 0;
 	/* Counted but too fragmented for this order: look elsewhere. */
@@ -388,6 +399,34 @@ static int drain_remote_frees(struct llfree *self, u32 core, u32 cls,
 }
 
 /**
+ * __llfree_alloc() - llfree_alloc() for callers that checked the arguments.
+ * @self: an initialised allocator.
+ * @core: the calling core, below the core count.
+ * @order: 0..LLFREE_MAX_ORDER.
+ * @flags: a valid class and hints.
+ * @out: the allocated frame and whether it is known zero.
+ *
+ * The kernel backend calls this on every page allocation: it validated its
+ * arguments once, where they come from.
+ *
+ * Return: 0 or -LLFREE_ENOMEM.
+ */
+int __llfree_alloc(struct llfree *self, u32 core, u32 order, u32 flags,
+		   struct llfree_frame *out)
+{
+	u32 cls = flags & LLFREE_CLASS_MASK;
+	struct llf_local *local = local_of(self, core);
+
+	if (!alloc_reserved(self, &local->slot[cls], &local->hint[cls], order,
+			    flags, out) ||
+	    !reserve_new(self, core, cls, order, flags, out) ||
+	    !steal_reservation(self, core, cls, order, flags, out) ||
+	    !drain_remote_frees(self, core, cls, order, flags, out))
+		return 0;
+	return -LLFREE_ENOMEM;
+}
+
+/**
  * llfree_alloc() - allocate 2^@order contiguous, aligned frames.
  * @self: the allocator.
  * @core: the calling core (selects the reservation), below the core count.
@@ -402,7 +441,6 @@ int llfree_alloc(struct llfree *self, u32 core, u32 order, u32 flags,
 		 struct llfree_frame *out)
 {
 	u32 cls = flags & LLFREE_CLASS_MASK;
-	struct llf_local *local;
 
 	if (!initialised(self))
 		return -LLFREE_EUNINIT;
@@ -411,15 +449,7 @@ int llfree_alloc(struct llfree *self, u32 core, u32 order, u32 flags,
 	if (!out || core >= self->cores || cls >= LLFREE_CLASSES ||
 	    (flags & ~(LLFREE_CLASS_MASK | LLFREE_ALLOC_ZEROED)))
 		return -LLFREE_EINVAL;
-
-	local = local_of(self, core);
-	if (!alloc_reserved(self, &local->slot[cls], &local->hint[cls], order,
-			    flags, out) ||
-	    !reserve_new(self, core, cls, order, flags, out) ||
-	    !steal_reservation(self, core, cls, order, flags, out) ||
-	    !drain_remote_frees(self, core, cls, order, flags, out))
-		return 0;
-	return -LLFREE_ENOMEM;
+	return __llfree_alloc(self, core, order, flags, out);
 }
 
 static int check_frame(struct llfree *self, u64 frame, u32 order)
@@ -432,6 +462,39 @@ static int check_frame(struct llfree *self, u64 frame, u32 order)
 		return -LLFREE_ERANGE;
 	if (frame & ((1ull << order) - 1))
 		return -LLFREE_EALIGN;
+	return 0;
+}
+
+/**
+ * __llfree_free() - llfree_free() for callers that checked the arguments.
+ * @self: an initialised allocator.
+ * @core: the calling core, below the core count.
+ * @frame: first frame, in range and aligned to @order.
+ * @order: 0..LLFREE_MAX_ORDER.
+ * @flags: 0 or LLFREE_FREE_ZEROED.
+ *
+ * The allocation state is still checked: a double or partial free is
+ * refused and changes nothing.
+ *
+ * Return: 0, -LLFREE_ENOTALLOC or -LLFREE_EPARTIAL.
+ */
+int __llfree_free(struct llfree *self, u32 core, u64 frame, u32 order,
+		  u32 flags)
+{
+	struct llf_local *local;
+	u64 tree;
+	u32 c;
+	int ret = llf_lower_free(self, frame, order, flags);
+
+	if (ret)
+		return ret;
+
+	local = local_of(self, core);
+	tree = frame / LLF_TREE_FRAMES;
+	for (c = 0; c < LLFREE_CLASSES; c++)
+		if (llf_local_put(&local->slot[c], tree, 1u << order))
+			return 0;
+	llf_tree_put(&self->trees[tree], 1u << order);
 	return 0;
 }
 
@@ -451,27 +514,13 @@ static int check_frame(struct llfree *self, u64 frame, u32 order)
 int llfree_free(struct llfree *self, u32 core, u64 frame, u32 order,
 		u32 flags)
 {
-	struct llf_local *local;
-	u64 tree;
-	u32 c;
 	int ret = check_frame(self, frame, order);
 
 	if (ret)
 		return ret;
 	if (core >= self->cores || (flags & ~LLFREE_FREE_ZEROED))
 		return -LLFREE_EINVAL;
-
-	ret = llf_lower_free(self, frame, order, flags);
-	if (ret)
-		return ret;
-
-	local = local_of(self, core);
-	tree = frame / LLF_TREE_FRAMES;
-	for (c = 0; c < LLFREE_CLASSES; c++)
-		if (llf_local_put(&local->slot[c], tree, 1u << order))
-			return 0;
-	llf_tree_put(&self->trees[tree], 1u << order);
-	return 0;
+	return __llfree_free(self, core, frame, order, flags);
 }
 
 /**
@@ -627,7 +676,9 @@ static void validate_child(struct llfree *self, u64 c, struct report *r)
 	char line[128];
 
 	if (llf_child_is_huge(entry)) {
-		if (llf_child_free(entry) || !llf_field_all(field, true)) {
+		/* A huge frame lives in its entry; its bits stay clear. */
+		if (llf_child_free(entry) || llf_child_is_splitting(entry) ||
+		    !llf_field_all(field, false)) {
 			snprintf(line, sizeof(line),
 				 "child %llu: huge but counter %u, %u clear bits",
 				 (unsigned long long)c, llf_child_free(entry),

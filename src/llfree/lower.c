@@ -3,8 +3,10 @@
  * The lower allocator combines bit fields and child entries. Store order
  * matters for persistence: the bits are the truth for small frames and the
  * huge flag for huge ones, so bits are set after a counter is taken and
- * cleared before it is given back, and a huge child keeps all-ones bits.
- * Recovery can then recompute every counter from what it finds.
+ * cleared before it is given back. A huge child keeps the clear bits it had
+ * when it was taken: order 9 and 10 change child entries only, and only a
+ * split (a free of part of a huge frame) fills the bits. Recovery can then
+ * recompute every counter from what it finds.
  */
 #include "lower.h"
 #include "bitfield.h"
@@ -60,17 +62,24 @@ static void init_child(struct llfree *self, u64 child,
 		 * Whole children start as huge frames so that memory can be
 		 * donated in 2 or 4 MiB pieces as well as frame by frame.
 		 */
-		llf_field_fill(field, true, false);
-		entry = llf_lower_child_frames(self, child) ==
-				LLFREE_CHILD_FRAMES ? LLF_CHILD_HUGE : 0;
+		if (llf_lower_child_frames(self, child) == LLFREE_CHILD_FRAMES) {
+			llf_field_fill(field, false, false);
+			entry = LLF_CHILD_HUGE;
+		} else {
+			llf_field_fill(field, true, false);
+			entry = 0;
+		}
 		break;
 	case LLFREE_INIT_RECOVER:
 		/*
-		 * A crash between setting the huge flag and filling the bits
-		 * leaves a huge child with clear bits: the flag wins.
+		 * The huge flag wins over the bits; a split that had begun is
+		 * completed (its free had not happened yet).
 		 */
-		if (llf_child_is_huge(entry)) {
+		if (llf_child_is_splitting(entry)) {
 			llf_field_fill(field, true, false);
+			entry = 0;
+		} else if (llf_child_is_huge(entry)) {
+			llf_field_fill(field, false, false);
 			entry = LLF_CHILD_HUGE;
 		} else {
 			mark_tail(self, child);
@@ -159,8 +168,18 @@ static int alloc_words_marked(struct llfree *self, u64 child, u64 hint,
 	return -LLFREE_ENOMEM;
 }
 
-static int alloc_small(struct llfree *self, u64 child, u64 hint, u32 order,
-		       struct llfree_frame *out)
+/**
+ * llf_lower_alloc_child() - allocate 2^@order frames (order < 9) in one child.
+ * @self: the allocator.
+ * @child: the child.
+ * @hint: frame near which to search inside the child.
+ * @order: 0..8.
+ * @out: the allocated frame.
+ *
+ * Return: 0 or -LLFREE_ENOMEM.
+ */
+int llf_lower_alloc_child(struct llfree *self, u64 child, u64 hint, u32 order,
+			  struct llfree_frame *out)
 {
 	u32 frames = 1u << order;
 	u32 pos;
@@ -168,7 +187,7 @@ static int alloc_small(struct llfree *self, u64 child, u64 hint, u32 order,
 
 	if (!llf_child_take(&self->child[child], frames))
 		return -LLFREE_ENOMEM;
-	hint %= LLFREE_CHILD_FRAMES;
+	hint &= LLFREE_CHILD_FRAMES - 1;
 	if (self->persistent && order > 6)
 		ret = alloc_words_marked(self, child, hint, order, &pos);
 	else
@@ -235,14 +254,67 @@ static int alloc_huge(struct llfree *self, u64 child, u32 count,
 					   self->persistent);
 		return -LLFREE_ENOMEM;
 	}
-	for (i = 0; i < count; i++)
-		llf_field_fill(field_of(self, child + i), true,
-			       self->persistent);
 	if (marked)
 		llf_child_unmark(&self->child[child]);
 	out->frame = child * LLFREE_CHILD_FRAMES;
 	out->zeroed = zeroed[0] && (count < 2 || zeroed[1]);
 	return 0;
+}
+
+/* Small orders: one child after another, from the hinted one. */
+static int alloc_small_run(struct llfree *self, u64 first, u64 count,
+			   u64 hint, u32 order, struct llfree_frame *out)
+{
+	u64 end = first + count;
+	u64 child = hint >> LLFREE_CHILD_ORDER;
+	u64 i;
+
+	if (child < first || child >= end)
+		child = first;
+	for (i = 0; i < count; i++) {
+		if (!llf_lower_alloc_child(self, child, hint, order, out))
+			return 0;
+		if (++child == end)
+			child = first;
+	}
+	return -LLFREE_ENOMEM;
+}
+
+/*
+ * Huge orders: aligned groups of 2^@shift children, from the hinted one;
+ * with LLFREE_ALLOC_ZEROED a first pass takes only zeroed groups.
+ */
+static int alloc_huge_run(struct llfree *self, u64 first, u64 count,
+			  u64 hint, u32 shift, u32 flags,
+			  struct llfree_frame *out)
+{
+	u32 huge = 1u << shift;
+	u64 lo = (first + huge - 1) & ~(u64)(huge - 1);
+	u64 end = first + count;
+	u64 start = (hint >> LLFREE_CHILD_ORDER) & ~(u64)(huge - 1);
+	bool zeroed_pass = flags & LLFREE_ALLOC_ZEROED;
+	u64 child, i, slots;
+
+	if (end < lo + huge)
+		return -LLFREE_ENOMEM;
+	slots = (end - lo) >> shift;
+	if (start < lo || start >= lo + (slots << shift))
+		start = lo;
+	for (;;) {
+		child = start;
+		for (i = 0; i < slots; i++) {
+			if ((!zeroed_pass ||
+			     child_has_zeroed(self, child, huge)) &&
+			    !alloc_huge(self, child, huge, out))
+				return 0;
+			child += huge;
+			if (child >= lo + (slots << shift))
+				child = lo;
+		}
+		if (!zeroed_pass)
+			return -LLFREE_ENOMEM;
+		zeroed_pass = false;
+	}
 }
 
 /**
@@ -256,42 +328,18 @@ static int alloc_huge(struct llfree *self, u64 child, u32 count,
  * @flags: LLFREE_ALLOC_ZEROED prefers zeroed huge frames.
  * @out: the allocated frame.
  *
+ * The search wraps around with compares, not divisions: this is the hot
+ * path of every allocation.
+ *
  * Return: 0 or -LLFREE_ENOMEM.
  */
 int llf_lower_alloc(struct llfree *self, u64 first, u64 count, u64 hint,
 		    u32 order, u32 flags, struct llfree_frame *out)
 {
-	u32 huge = order >= LLFREE_CHILD_ORDER ?
-		   1u << (order - LLFREE_CHILD_ORDER) : 0;
-	/* Candidates are aligned groups of children (one for small orders). */
-	u64 step = huge ? huge : 1;
-	u64 lo = (first + step - 1) / step * step;
-	u64 slots = first + count > lo ? (first + count - lo) / step : 0;
-	u64 start = hint / LLFREE_CHILD_FRAMES;
-	bool zeroed_pass = huge && (flags & LLFREE_ALLOC_ZEROED);
-	u64 i;
-
-	start = start >= lo && start < lo + slots * step ?
-		(start - lo) / step : 0;
-	for (;;) {
-		for (i = 0; i < slots; i++) {
-			u64 child = lo + (start + i) % slots * step;
-			int ret;
-
-			if (!huge)
-				ret = alloc_small(self, child, hint, order, out);
-			else if (zeroed_pass &&
-				 !child_has_zeroed(self, child, huge))
-				continue;
-			else
-				ret = alloc_huge(self, child, huge, out);
-			if (!ret)
-				return 0;
-		}
-		if (!zeroed_pass)
-			return -LLFREE_ENOMEM;
-		zeroed_pass = false;
-	}
+	if (order < LLFREE_CHILD_ORDER)
+		return alloc_small_run(self, first, count, hint, order, out);
+	return alloc_huge_run(self, first, count, hint,
+			      order - LLFREE_CHILD_ORDER, flags, out);
 }
 
 /*
@@ -315,10 +363,19 @@ static int check_huge_free(struct llfree *self, u64 child, u32 count)
 	return clear == count ? -LLFREE_ENOTALLOC : -LLFREE_EPARTIAL;
 }
 
-/* Last child first: freeing the marked first child completes the pair. */
+/*
+ * Last child first: freeing the marked first child completes the pair. Only
+ * child entries change, each with one CAS that fails if the child is no
+ * longer a huge frame, so a free that loses a race against another free of
+ * the same frame (and its reuse) is refused having changed nothing. If the
+ * first child of a pair is lost after the second was freed, the second is
+ * taken back when still possible; a double free racing with the frame's
+ * reuse cannot always be told from a legitimate free.
+ */
 static int free_huge(struct llfree *self, u64 child, u32 count, bool zeroed)
 {
 	bool marked = self->persistent && count > 1;
+	bool dummy;
 	u32 i;
 	int ret = check_huge_free(self, child, count);
 
@@ -327,16 +384,48 @@ static int free_huge(struct llfree *self, u64 child, u32 count, bool zeroed)
 	if (marked)
 		llf_child_mark(&self->child[child], LLF_INTENT_PAIR, true);
 	for (i = count; i-- > 0;) {
-		llf_field_fill(field_of(self, child + i), false,
-			       self->persistent);
-		if (llf_child_put_huge(&self->child[child + i], zeroed,
-				       self->persistent)) {
-			if (marked && i)
-				llf_child_unmark(&self->child[child]);
-			return -LLFREE_EPARTIAL;
-		}
+		if (!llf_child_put_huge(&self->child[child + i], zeroed,
+					self->persistent))
+			continue;
+		while (++i < count)
+			llf_child_take_huge(&self->child[child + i], &dummy,
+					    self->persistent);
+		if (marked)
+			llf_child_unmark(&self->child[child]);
+		return -LLFREE_EPARTIAL;
 	}
 	return 0;
+}
+
+/*
+ * Freeing part of a huge frame first turns it into 512 allocated small
+ * frames: the winner of the split fills the bits; frees of other parts of
+ * the same frame wait for it, which interrupts being off keeps short.
+ */
+static void split_huge(struct llfree *self, u64 child)
+{
+	u16 *entry = &self->child[child];
+	unsigned long flags;
+	u16 old;
+
+	for (;;) {
+		old = llf_load(entry);
+		if (!llf_child_is_huge(old))
+			return;
+		if (llf_child_is_splitting(old)) {
+			llf_relax();
+			continue;
+		}
+		llf_irq_save(flags);
+		if (llf_child_split_begin(entry, self->persistent)) {
+			llf_field_fill(field_of(self, child), true,
+				       self->persistent);
+			llf_child_split_end(entry, self->persistent);
+			llf_irq_restore(flags);
+			return;
+		}
+		llf_irq_restore(flags);
+	}
 }
 
 /* Persistent orders 7 and 8 free under the child's mark, like allocation. */
@@ -378,8 +467,8 @@ int llf_lower_free(struct llfree *self, u64 frame, u32 order, u32 flags)
 				 flags & LLFREE_FREE_ZEROED);
 
 	if (llf_child_is_huge(llf_load(&self->child[child])))
-		llf_child_split(&self->child[child], self->persistent);
-	ret = free_small(self, child, frame % LLFREE_CHILD_FRAMES, order);
+		split_huge(self, child);
+	ret = free_small(self, child, frame & (LLFREE_CHILD_FRAMES - 1), order);
 	if (!ret)
 		llf_child_put(&self->child[child], 1u << order);
 	return ret;

@@ -46,6 +46,9 @@ static int __init llfree_module_init(void)
 		pr_err("llfree: percent=%u out of range 1-90\n", percent);
 		return -EINVAL;
 	}
+	err = llfree_pcp_check_param();
+	if (err)
+		return err;
 	err = llfree_backend_init();
 	if (err)
 		return err;

@@ -7,6 +7,7 @@
 #include <linux/bitops.h>
 #include <linux/cache.h>
 #include <linux/compiler.h>
+#include <linux/irqflags.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/processor.h>
@@ -29,6 +30,13 @@
 #define llf_cas(p, expp, v) try_cmpxchg(p, expp, v)
 #define llf_fetch_add(p, v) ((typeof(*(p)))(xadd(p, v)))
 #define llf_relax() cpu_relax()
+/*
+ * The one place a CPU may wait for another (splitting a huge frame) runs
+ * with interrupts off, so that the wait is a few stores long and never on
+ * an interrupted splitter of the same CPU.
+ */
+#define llf_irq_save(flags) local_irq_save(flags)
+#define llf_irq_restore(flags) local_irq_restore(flags)
 
 static inline u32 llf_popcount64(u64 x)
 {
@@ -41,11 +49,22 @@ static inline u32 llf_ctz64(u64 x)
 	return __ffs64(x);
 }
 
-/* Write back the cache line holding @p (persistent mode only). */
+/*
+ * Write back the cache line holding @p (persistent mode only). User-Mode
+ * Linux (an x86_64 host process) has no clflush_cache_range(), but the
+ * instruction itself is unprivileged.
+ */
+#ifdef CONFIG_UML
+static inline void llf_flush(const void *p)
+{
+	asm volatile ("clflush %0" : "+m" (*(volatile char *)p));
+}
+#else
 static inline void llf_flush(const void *p)
 {
 	clflush_cache_range((void *)p, 1);
 }
+#endif
 
 /* Order earlier flushes before later stores. */
 static inline void llf_fence(void)

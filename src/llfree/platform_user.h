@@ -15,9 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-
 #define LLF_CACHELINE 64
-
 
 #define LLF_ATOMIC(p) ((_Atomic __typeof__(*(p)) *)(p))
 #define llf_load(p) atomic_load_explicit(LLF_ATOMIC(p), memory_order_acquire)
@@ -38,6 +36,10 @@
 #else
 #define llf_relax() do { } while (0)
 #endif
+
+/* Threads have no interrupts to keep out (see platform_kernel.h). */
+#define llf_irq_save(flags) ((flags) = 0)
+#define llf_irq_restore(flags) ((void)(flags))
 
 static inline u32 llf_popcount64(u64 x)
 {

@@ -29,6 +29,7 @@ SUMMARY_ATTR(running);
 SUMMARY_ATTR(managed);
 SUMMARY_ATTR(free);
 SUMMARY_ATTR(free_huge);
+SUMMARY_ATTR(cached);
 
 #define COUNTER_ATTR(field)						\
 static ssize_t field##_show(struct kobject *kobj,			\
@@ -88,6 +89,7 @@ static struct attribute *llfree_attrs[] = {
 	&managed_attr.attr,
 	&free_attr.attr,
 	&free_huge_attr.attr,
+	&cached_attr.attr,
 	&fallback_attr.attr,
 	&free_error_attr.attr,
 	&release_attr.attr,
@@ -111,8 +113,8 @@ static int stats_show(struct seq_file *m, void *v)
 
 	llfree_backend_summary(&s);
 	llfree_backend_counters(&sum);
-	seq_printf(m, "running %d\nmanaged %lu\nfree %lu\nfree_huge %lu\n",
-		   s.running, s.managed, s.free, s.free_huge);
+	seq_printf(m, "running %d\nmanaged %lu\nfree %lu\nfree_huge %lu\ncached %lu\n",
+		   s.running, s.managed, s.free, s.free_huge, s.cached);
 	seq_printf(m, "fallback %llu\nfree_error %llu\n", sum.fallback,
 		   sum.free_error);
 	seq_puts(m, "order alloc free\n");

@@ -1,41 +1,68 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * llfree_bench.ko: time alloc_pages()/__free_pages() on the paper's
- * workloads with 1..N CPUs, once per load. Load it with llfree.ko absent
- * (buddy) and present (LLFree) in the same boot and compare the lines; the
+ * workloads, one round per load. The driving script loads it alternately
+ * with llfree.ko absent (buddy) and present (LLFree) in the same boot,
+ * discards the first round of each and takes the median of the rest; the
  * path through the kernel around the allocator is the same for both.
  *
+ * Each workload runs twice in a row: "cold" (the first pass of this load)
+ * and "hot" (the same again, caches and reservations warm).
+ *
  * Output, one dmesg line per measurement:
- *   llfree_bench: TAG WORKLOAD order O cpus N alloc_ns A free_ns F
+ *   llfree_bench: TAG round R WORKLOAD PASS order O cpus N alloc_ns A
+ *   free_ns F failed X
+ * where A and F are per operation in the units of bench_clock.h (thread
+ * CPU ns under UML, guest instructions under QEMU -icount, ns otherwise).
  */
 #include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/gfp.h>
 #include <linux/kthread.h>
-#include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
+#include "bench_clock.h"
+
 static char *tag = "run";
 module_param(tag, charp, 0444);
 MODULE_PARM_DESC(tag, "Label for the output lines (e.g. buddy, llfree)");
 
+static unsigned int round;
+module_param(round, uint, 0444);
+MODULE_PARM_DESC(round, "Round number for the output lines (0 = warm-up)");
+
 static unsigned int frames_per_cpu = 8192;
 module_param(frames_per_cpu, uint, 0444);
 MODULE_PARM_DESC(frames_per_cpu,
-		 "4 KiB frames each CPU allocates per bulk/random round (default 8192 = 32 MiB)");
+		 "4 KiB frames each CPU allocates per order-0 bulk/random pass (default 8192 = 32 MiB)");
 
-static unsigned int max_cpus;
-module_param(max_cpus, uint, 0444);
-MODULE_PARM_DESC(max_cpus, "Largest CPU count to measure (default: all online)");
+static unsigned int huge_ops = 256;
+module_param(huge_ops, uint, 0444);
+MODULE_PARM_DESC(huge_ops,
+		 "Operations per CPU and pass for orders 9 and 10 (default 256)");
+
+static unsigned int cpus;
+module_param(cpus, uint, 0444);
+MODULE_PARM_DESC(cpus, "CPUs to run on (default: all online)");
+
+static unsigned int workload_mask = 7;
+module_param(workload_mask, uint, 0444);
+MODULE_PARM_DESC(workload_mask,
+		 "Workloads to run: 1 bulk, 2 repeat, 4 random (default 7; for profiling one)");
+
+static unsigned int order_mask = 7;
+module_param(order_mask, uint, 0444);
+MODULE_PARM_DESC(order_mask, "Orders to run: 1 order 0, 2 order 9, 4 order 10 (default 7)");
 
 enum workload { BULK, REPEAT, RANDOM, WORKLOADS };
 static const char *const workload_names[WORKLOADS] = {
 	"bulk", "repeat", "random",
 };
 static const unsigned int orders[] = { 0, 9, 10 };
+static const char *const pass_names[] = { "cold", "hot" };
 
 struct worker {
 	struct task_struct *task;
@@ -66,9 +93,9 @@ static void run_workload(struct worker *w)
 {
 	gfp_t gfp = GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY;
 	unsigned int i, got = 0;
-	ktime_t t0, t1, t2;
+	u64 t0, t1, t2;
 
-	t0 = ktime_get();
+	t0 = bench_clock_ns();
 	if (w->workload == REPEAT) {
 		for (i = 0; i < w->count; i++) {
 			struct page *page = alloc_pages(gfp, w->order);
@@ -80,8 +107,8 @@ static void run_workload(struct worker *w)
 			__free_pages(page, w->order);
 			got++;
 		}
-		t1 = ktime_get();
-		w->alloc_ns = got ? ktime_to_ns(ktime_sub(t1, t0)) / got : 0;
+		t1 = bench_clock_ns();
+		w->alloc_ns = got ? div_u64(t1 - t0, got) : 0;
 		w->free_ns = 0;
 		return;
 	}
@@ -92,14 +119,14 @@ static void run_workload(struct worker *w)
 		else
 			w->failed++;
 	}
-	t1 = ktime_get();
+	t1 = bench_clock_ns();
 	if (w->workload == RANDOM)
 		shuffle(w->pages, got);
-	t2 = ktime_get();
+	t2 = bench_clock_ns();
 	for (i = 0; i < got; i++)
 		__free_pages(w->pages[i], w->order);
-	w->alloc_ns = got ? ktime_to_ns(ktime_sub(t1, t0)) / got : 0;
-	w->free_ns = got ? ktime_to_ns(ktime_sub(ktime_get(), t2)) / got : 0;
+	w->alloc_ns = got ? div_u64(t1 - t0, got) : 0;
+	w->free_ns = got ? div_u64(bench_clock_ns() - t2, got) : 0;
 }
 
 static int worker_fn(void *arg)
@@ -116,19 +143,19 @@ static int worker_fn(void *arg)
 }
 
 static void measure(enum workload workload, unsigned int order,
-		    unsigned int cpus)
+		    unsigned int n, unsigned int pass)
 {
-	unsigned int count = max(frames_per_cpu >> order, 16u);
+	unsigned int count = order ? huge_ops : frames_per_cpu;
 	DECLARE_COMPLETION_ONSTACK(start);
 	struct worker *workers;
 	atomic_t ready = ATOMIC_INIT(0);
 	u64 alloc_ns = 0, free_ns = 0;
 	unsigned int i, failed = 0, started = 0;
 
-	workers = kcalloc(cpus, sizeof(*workers), GFP_KERNEL);
+	workers = kcalloc(n, sizeof(*workers), GFP_KERNEL);
 	if (!workers)
 		return;
-	for (i = 0; i < cpus; i++) {
+	for (i = 0; i < n; i++) {
 		struct worker *w = &workers[i];
 
 		*w = (struct worker){ .workload = workload, .order = order,
@@ -156,37 +183,36 @@ static void measure(enum workload workload, unsigned int order,
 		free_ns += workers[i].free_ns;
 		failed += workers[i].failed;
 	}
-	for (i = 0; i < cpus; i++) {
+	for (i = 0; i < n; i++) {
 		if (workers[i].task)
 			kthread_stop(workers[i].task);
 		vfree(workers[i].pages);
 	}
 	kfree(workers);
-	if (started < cpus) {
-		pr_err("llfree_bench: could not start %u workers\n", cpus);
+	if (started < n) {
+		pr_err("llfree_bench: could not start %u workers\n", n);
 		return;
 	}
-	pr_info("llfree_bench: %s %s order %u cpus %u alloc_ns %llu free_ns %llu failed %u\n",
-		tag, workload_names[workload], order, cpus, alloc_ns / cpus,
-		free_ns / cpus, failed);
+	pr_info("llfree_bench: %s round %u %s %s order %u cpus %u alloc_ns %llu free_ns %llu failed %u\n",
+		tag, round, workload_names[workload], pass_names[pass], order,
+		n, div_u64(alloc_ns, n), div_u64(free_ns, n), failed);
 }
 
 static int __init llfree_bench_init(void)
 {
-	unsigned int cpus = num_online_cpus();
-	unsigned int n, o, wl;
+	unsigned int n = num_online_cpus();
+	unsigned int o, wl, pass;
 
-	if (max_cpus && max_cpus < cpus)
-		cpus = max_cpus;
-	/* 1, 2, 4, ... CPUs, and all of them last. */
-	for (n = 1;; n = min(n * 2, cpus)) {
-		for (o = 0; o < ARRAY_SIZE(orders); o++)
-			for (wl = 0; wl < WORKLOADS; wl++)
-				measure(wl, orders[o], n);
-		if (n == cpus)
-			break;
-	}
-	pr_info("llfree_bench: %s done\n", tag);
+	if (cpus && cpus < n)
+		n = cpus;
+	for (o = 0; o < ARRAY_SIZE(orders); o++)
+		for (wl = 0; wl < WORKLOADS; wl++)
+			for (pass = 0; pass < ARRAY_SIZE(pass_names); pass++)
+				if ((order_mask & BIT(o)) &&
+				    (workload_mask & BIT(wl)))
+					measure(wl, orders[o], n, pass);
+	pr_info("llfree_bench: %s round %u done (clock: %s)\n", tag, round,
+		BENCH_CLOCK_NAME);
 	return 0;
 }
 

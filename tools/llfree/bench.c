@@ -11,7 +11,12 @@
  * out-of-memory slow path, and it stays the same for every thread count so
  * that the scaling ratios compare equal work on equal metadata.
  *
- * Usage: bench [--threads N] [--runs R] [--quick]
+ * With --managed, the range has that size for every order and the
+ * allocating workloads fill half of it: this shows how the cost per
+ * operation changes with the memory managed (huge frames should not care).
+ *
+ * Usage: bench [--threads N] [--runs R] [--quick] [--managed GIB]
+ *              [--order O]...
  */
 #define _GNU_SOURCE
 #include <getopt.h>
@@ -42,6 +47,10 @@ static const char *const workload_name[W_COUNT] = {
 
 static const u32 bench_orders[] = { 0, 9, 10 };
 
+/* --managed (0: sized from the work) and the largest thread count. */
+static u64 managed_gib;
+static u32 top_threads;
+
 /*
  * Operations per thread and round: 1 GiB worth of frames for order 0 and
  * 16 GiB for orders 9 and 10. A run repeats the workload for several rounds
@@ -50,6 +59,9 @@ static const u32 bench_orders[] = { 0, 9, 10 };
 static u64 ops_per_thread(u32 order, bool quick)
 {
 	u64 n = order == 0 ? GIB_FRAMES : (16 * GIB_FRAMES) >> order;
+
+	if (managed_gib)
+		n = (managed_gib * GIB_FRAMES / 2 / top_threads) >> order;
 
 	return quick ? n / 16 : n;
 }
@@ -234,6 +246,9 @@ static u64 managed_frames(u32 order, u32 max_threads, bool quick)
 	u64 frames = 2 * (u64)max_threads *
 		     (ops_per_thread(order, quick) << order);
 
+	if (managed_gib)
+		return managed_gib * GIB_FRAMES;
+
 	/* Whole GiBs keep the tail child out of the measurement. */
 	return (frames + GIB_FRAMES - 1) / GIB_FRAMES * GIB_FRAMES;
 }
@@ -388,10 +403,12 @@ static void print_metadata(u32 cores)
 static void print_help(FILE *out)
 {
 	fprintf(out,
-		"usage: bench [--threads N] [--runs R] [--quick]\n"
-		"  --threads N  largest thread count (default: usable CPUs)\n"
-		"  --runs R     runs per point, the median is shown (default 3)\n"
-		"  --quick      one short round per run (a smoke test)\n");
+		"usage: bench [--threads N] [--runs R] [--quick] [--managed GIB] [--order O]...\n"
+		"  --threads N    largest thread count (default: usable CPUs)\n"
+		"  --runs R       runs per point, the median is shown (default 3)\n"
+		"  --quick        one short round per run (a smoke test)\n"
+		"  --managed GIB  manage GIB GiB for every order, fill half of it\n"
+		"  --order O      only this order (0, 9 or 10; may be repeated)\n");
 }
 
 int main(int argc, char **argv)
@@ -400,18 +417,21 @@ int main(int argc, char **argv)
 		{ "threads", required_argument, NULL, 't' },
 		{ "runs", required_argument, NULL, 'r' },
 		{ "quick", no_argument, NULL, 'q' },
+		{ "managed", required_argument, NULL, 'm' },
+		{ "order", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	u32 max_threads = 0, runs = 3, steps[64], nsteps;
-	bool quick = false;
+	u32 runs = 3, steps[64], nsteps, only = 0;
+	bool quick = false, bad = false;
+	char *end;
 	cpu_set_t set;
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "t:r:qh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "t:r:qm:o:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 't':
-			max_threads = (u32)strtoul(optarg, NULL, 0);
+			top_threads = (u32)strtoul(optarg, NULL, 0);
 			break;
 		case 'r':
 			runs = (u32)strtoul(optarg, NULL, 0);
@@ -419,6 +439,18 @@ int main(int argc, char **argv)
 		case 'q':
 			quick = true;
 			break;
+		case 'm':
+			managed_gib = strtoull(optarg, &end, 0);
+			bad |= *end || !managed_gib || managed_gib > 4096;
+			break;
+		case 'o': {
+			unsigned long o = strtoul(optarg, &end, 0);
+
+			bad |= *end || (o != 0 && o != 9 && o != 10);
+			if (!bad)
+				only |= 1u << o;
+			break;
+		}
 		case 'h':
 			print_help(stdout);
 			return 0;
@@ -427,7 +459,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind != argc || runs == 0 || runs > 1000 || max_threads > 4096) {
+	if (bad || optind != argc || runs == 0 || runs > 1000 ||
+	    top_threads > 4096) {
 		print_help(stderr);
 		return 2;
 	}
@@ -438,21 +471,23 @@ int main(int argc, char **argv)
 			if (CPU_ISSET(c, &set))
 				cpus[ncpus++] = c;
 	}
-	if (!max_threads)
-		max_threads = ncpus ? (u32)ncpus : 1;
-	nsteps = thread_steps(max_threads, steps);
+	if (!top_threads)
+		top_threads = ncpus ? (u32)ncpus : 1;
+	nsteps = thread_steps(top_threads, steps);
 
 	printf("LLFree user-space benchmark: %d usable CPUs, threads up to %u%s, median of %u runs%s\n",
-	       ncpus, max_threads,
-	       ncpus && max_threads > (u32)ncpus ? " (oversubscribed)" : "",
+	       ncpus, top_threads,
+	       ncpus && top_threads > (u32)ncpus ? " (oversubscribed)" : "",
 	       runs, quick ? ", quick" : "");
 	for (u32 o = 0; o < ARRAY_SIZE(bench_orders); o++) {
 		u32 order = bench_orders[o];
 
+		if (only && !(only & 1u << order))
+			continue;
 		printf("Order %2u: %2u rounds of %6llu operations per thread and run, %llu GiB managed.\n",
 		       order, rounds_per_run(order, quick),
 		       (unsigned long long)ops_per_thread(order, quick),
-		       (unsigned long long)(managed_frames(order, max_threads,
+		       (unsigned long long)(managed_frames(order, top_threads,
 							   quick) / GIB_FRAMES));
 	}
 	printf("ns per operation (mean over threads); repeat: per alloc+free pair.\n");
@@ -465,12 +500,15 @@ int main(int argc, char **argv)
 			u32 order = bench_orders[o];
 			double base_a = 0, base_f = 0;
 
+			if (only && !(only & 1u << order))
+				continue;
+
 			for (u32 s = 0; s < nsteps; s++) {
 				double va[1000], vf[1000], a, f;
 
 				for (u32 r = 0; r < runs; r++)
 					run_once(wl, order, steps[s],
-						 max_threads, quick,
+						 top_threads, quick,
 						 0x9e3779b97f4a7c15ull * (r + 1),
 						 &va[r], &vf[r]);
 				a = median(va, runs);

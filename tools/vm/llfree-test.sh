@@ -101,3 +101,44 @@ if insmod ./llfree.ko size_mb=64 && rmmod llfree; then
 else
 	fail llfree.reload "second load/unload failed"
 fi
+
+# pcp_frames (the per-CPU cache): out-of-range and malformed values are
+# refused at load, and the parameter cannot be changed while loaded.
+for bad in 1025 4294967296 -1 abc; do
+	if insmod ./llfree.ko size_mb=64 pcp_frames=$bad 2>/dev/null; then
+		rmmod llfree
+		fail "llfree.pcp-param-$bad" "pcp_frames=$bad accepted"
+	else
+		pass "llfree.pcp-param-$bad"
+	fi
+done
+if insmod ./llfree.ko size_mb=256 pcp_frames=64; then
+	if echo 5 >/sys/module/llfree/parameters/pcp_frames 2>/dev/null; then
+		fail llfree.pcp-param-readonly "pcp_frames writable at run time"
+	else
+		pass llfree.pcp-param-readonly
+	fi
+	./memstress munmap 2 >/dev/null || fail llfree.pcp-workload "workload failed"
+	# Cached frames count as free; MemFree sees them (not hidden).
+	free=$(cat $S/free) cached=$(cat $S/cached)
+	[ "$cached" -le "$free" ] && pass llfree.pcp-cached-in-free ||
+		fail llfree.pcp-cached-in-free "cached $cached above free $free"
+	# A CPU going offline leaves its cached frames to the others.
+	if [ -w /sys/devices/system/cpu/cpu1/online ]; then
+		taskset 2 ./memstress munmap 1 >/dev/null
+		before=$(cat $S/cached)
+		echo 0 >/sys/devices/system/cpu/cpu1/online
+		after=$(cat $S/cached)
+		echo 1 >/sys/devices/system/cpu/cpu1/online
+		echo "llfree: cached $before frames before CPU 1 went offline, $after after"
+		[ "$after" -lt "$before" ] && pass llfree.pcp-hotplug-drain ||
+			fail llfree.pcp-hotplug-drain "cached $before -> $after"
+	fi
+	case "$(cat $S/validate)" in
+	*corrupt*) fail llfree.pcp-validate "$(cat $S/validate | head -3)" ;;
+	*) pass llfree.pcp-validate ;;
+	esac
+	rmmod llfree && pass llfree.pcp-unload || fail llfree.pcp-unload "rmmod failed"
+else
+	fail llfree.pcp-load "insmod pcp_frames=64 failed"
+fi
