@@ -14,6 +14,9 @@
 
 #include "backend.h"
 
+/* drain_all_pages(), drain_local_pages(), zone_watermark_ok() (hook patch). */
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+
 #define TEST_PAGES (16ul << (20 - PAGE_SHIFT))
 /* Metadata and the odd kernel allocation while a case runs. */
 #define FREE_PAGES_SLACK 256
