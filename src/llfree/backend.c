@@ -22,6 +22,9 @@
 
 #include "backend.h"
 
+#define CREATE_TRACE_POINTS
+#include "llfree_trace.h"
+
 DEFINE_PER_CPU(struct llfree_counters, llfree_counters);
 
 /* Instances by node and zone index (NULL where the module has no memory). */
@@ -57,6 +60,7 @@ static struct page *backend_alloc(struct zone *zone, unsigned int order,
 	struct llfree_zone *lz;
 	struct llfree_frame frame;
 	u32 cls = class_of(order, migratetype);
+	bool cached = false;
 
 	if (!READ_ONCE(routing))
 		return NULL;
@@ -64,22 +68,31 @@ static struct page *backend_alloc(struct zone *zone, unsigned int order,
 	if (!lz)
 		return NULL;
 	if (order < LLFREE_PCP_ORDERS && lz->pcp &&
-	    llfree_pcp_get(lz, order, &frame.frame))
+	    llfree_pcp_get(lz, order, &frame.frame)) {
+		cached = true;
 		goto out;
-	if (test_bit(order, &lz->exhausted) ||
-	    __llfree_alloc(&lz->alloc, raw_smp_processor_id(), order, cls,
+	}
+	if (test_bit(order, &lz->exhausted)) {
+		trace_llfree_fallback(order, "exhausted");
+		goto fallback;
+	}
+	if (__llfree_alloc(&lz->alloc, raw_smp_processor_id(), order, cls,
 			   &frame)) {
 		/* Skip the full search and steal path until a frame comes back. */
-		if (!test_bit(order, &lz->exhausted))
-			set_bit(order, &lz->exhausted);
-		this_cpu_inc(llfree_counters.fallback);
-		return NULL;
+		set_bit(order, &lz->exhausted);
+		trace_llfree_exhausted(zone->name, order);
+		trace_llfree_fallback(order, "empty");
+		goto fallback;
 	}
 out:
 	/* Statistics: like the kernel's vm events, racy but cheap. */
 	raw_cpu_inc(llfree_counters.alloc[order]);
 	raw_cpu_inc(llfree_counters.class[cls]);
+	trace_llfree_alloc(lz->base_pfn + frame.frame, order, cls, cached);
 	return pfn_to_page(lz->base_pfn + frame.frame);
+fallback:
+	this_cpu_inc(llfree_counters.fallback);
+	return NULL;
 }
 
 /**
@@ -123,12 +136,15 @@ static bool backend_free(struct page *page, unsigned int order)
 {
 	struct llfree_zone *lz = instance_of(page_zone(page));
 	u64 frame = page_to_pfn(page) - lz->base_pfn;
+	bool cached = order < LLFREE_PCP_ORDERS && lz->pcp &&
+		      READ_ONCE(routing) && llfree_pcp_put(lz, order, frame);
 
-	if (!(order < LLFREE_PCP_ORDERS && lz->pcp && READ_ONCE(routing) &&
-	      llfree_pcp_put(lz, order, frame)) &&
-	    !llfree_backend_give_back(lz, frame, order))
+	if (!cached && !llfree_backend_give_back(lz, frame, order)) {
+		trace_llfree_free(page_to_pfn(page), order, false, true);
 		return false;
+	}
 	raw_cpu_inc(llfree_counters.free[order]);
+	trace_llfree_free(page_to_pfn(page), order, cached, false);
 	return true;
 }
 
@@ -466,6 +482,7 @@ void llfree_backend_release(void)
 	llfree_zones = NULL;
 	pr_info("llfree: released %lu MiB to buddy, %lu frames in use handed over\n",
 		returned >> (20 - PAGE_SHIFT), handed_over);
+	trace_llfree_release(returned, handed_over);
 unlock:
 	mutex_unlock(&backend_lock);
 }
@@ -558,27 +575,34 @@ void llfree_backend_counters(struct llfree_counters *sum)
 	}
 }
 
-/* Offlining owned memory could never finish: its free frames are not buddy's. */
+/*
+ * Offlining owned memory could never finish: its free frames are not
+ * buddy's. This runs under the memory- and CPU-hotplug locks, which release
+ * takes (static keys and calls) while holding backend_lock, so like
+ * cpu_dead() it uses RCU and routing instead of backend_lock.
+ */
 static int memory_callback(struct notifier_block *nb, unsigned long action,
 			   void *arg)
 {
 	struct memory_notify *mn = arg;
-	unsigned long pfn;
+	unsigned long pfn, owned = 0;
 
 	if (action != MEM_GOING_OFFLINE)
 		return NOTIFY_OK;
-	mutex_lock(&backend_lock);
-	for (pfn = mn->start_pfn; registered &&
+	rcu_read_lock();
+	for (pfn = mn->start_pfn; READ_ONCE(routing) &&
 	     pfn < mn->start_pfn + mn->nr_pages; pfn += LLFREE_CHUNK_PAGES) {
 		if (owner_of(pfn)) {
-			mutex_unlock(&backend_lock);
-			pr_info("llfree: memory at pfn %#lx is in use as page backend; release it first\n",
-				pfn);
-			return NOTIFY_BAD;
+			owned = pfn;
+			break;
 		}
 	}
-	mutex_unlock(&backend_lock);
-	return NOTIFY_OK;
+	rcu_read_unlock();
+	if (!owned)
+		return NOTIFY_OK;
+	pr_info("llfree: memory at pfn %#lx is in use as page backend; release it first\n",
+		owned);
+	return NOTIFY_BAD;
 }
 
 static struct notifier_block memory_nb = {

@@ -44,7 +44,22 @@ diff=$((before - loaded))
 [ "${diff#-}" -lt "$TOLERANCE_KB" ] && pass llfree.memfree-loaded ||
 	fail llfree.memfree-loaded "MemFree moved by $diff kB at load"
 
+# Tracepoints (events/llfree): on around the workload, then its events.
+T=/sys/kernel/tracing
+mount -t tracefs nodev $T 2>/dev/null
+echo >$T/trace
+echo 1 >$T/events/llfree/enable 2>/dev/null || fail llfree.trace "no $T/events/llfree"
 ./memstress all 3 || fail llfree.memstress "workload failed"
+echo 0 >$T/events/llfree/enable 2>/dev/null
+cat $T/trace >/tmp/llfree.trace
+grep -m3 ' llfree_alloc: \| llfree_free: ' /tmp/llfree.trace
+for want in "llfree_alloc: pfn=0x[0-9a-f]+ order=0 class=[0-9] cpu=[0-9]+ cached=[01]" \
+	"llfree_alloc: pfn=0x[0-9a-f]+000 order=9 class=[0-9] cpu=[0-9]+ cached=0" \
+	"llfree_free: pfn=0x[0-9a-f]+ order=0 cpu=[0-9]+ cached=[01] refused=0"; do
+	event=${want%%:*}
+	grep -Eq " $want\$" /tmp/llfree.trace && pass "llfree.trace.$event.$(echo "$want" | sed 's/.*order=\([0-9]*\).*/order\1/')" ||
+		fail "llfree.trace.$event" "no line matching '$want'"
+done
 cat "$D/stats"
 small=$(order_allocs 0)
 huge=$(order_allocs 9)
@@ -95,8 +110,21 @@ diff=$((before - after))
 [ "$diff" -lt "$TOLERANCE_KB" ] && pass llfree.memfree-returned ||
 	fail llfree.memfree-returned "MemFree $diff kB below its value before load"
 
-# Load and unload again: nothing left behind by the first round.
-if insmod ./llfree.ko size_mb=64 && rmmod llfree; then
+# Load and unload again: nothing left behind by the first round. Release
+# through sysfs first, with its tracepoint on (unloading a module drops
+# its events from the trace buffer).
+if insmod ./llfree.ko size_mb=64; then
+	echo >$T/trace
+	echo 1 >$T/events/llfree/llfree_release/enable
+	echo 1 >$S/release
+	# Every frame of the 64 MiB returned to buddy or handed over in use.
+	sum=$(sed -n 's/.* llfree_release: returned=\([0-9]*\) handed_over=\([0-9]*\)$/\1 \2/p' \
+		$T/trace | awk '{ print $1 + $2 }')
+	[ "$sum" = 16384 ] && pass llfree.trace.llfree_release ||
+		fail llfree.trace.llfree_release "$(grep llfree_release $T/trace || echo 'no event')"
+	echo 0 >$T/events/llfree/llfree_release/enable
+fi
+if lsmod | grep -q '^llfree ' && rmmod llfree; then
 	pass llfree.reload
 else
 	fail llfree.reload "second load/unload failed"

@@ -32,6 +32,13 @@ else
 	fail pressure.module "llfree_pressure.ko failed to load"
 fi
 
+# Tracepoints: at 90 %, the hog below runs LLFree out of some orders.
+T=/sys/kernel/tracing
+mount -t tracefs nodev $T 2>/dev/null
+echo >$T/trace
+echo 1 >$T/events/llfree/llfree_exhausted/enable
+echo 1 >$T/events/llfree/llfree_fallback/enable
+
 # The OOM killer's report has stack traces: keep them off the console (the
 # host treats those as splats) and look for real ones in dmesg instead.
 total_mb=$(awk '/^MemTotal:/ { print int($2 / 1024) }' /proc/meminfo)
@@ -47,6 +54,14 @@ if [ "$rc" -ne 0 ] && dmesg | grep -q 'Out of memory: Killed process'; then
 else
 	fail pressure.oom-killed "hog exited $rc without an OOM kill"
 fi
+echo 0 >$T/events/llfree/enable
+grep -m2 ' llfree_exhausted: \| llfree_fallback: ' $T/trace
+grep -Eq ' llfree_exhausted: zone=(DMA32|Normal) order=[0-9]+$' $T/trace &&
+	pass pressure.trace.llfree_exhausted ||
+	fail pressure.trace.llfree_exhausted "no llfree_exhausted event"
+grep -Eq ' llfree_fallback: order=[0-9]+ reason=(empty|exhausted)$' $T/trace &&
+	pass pressure.trace.llfree_fallback ||
+	fail pressure.trace.llfree_fallback "no llfree_fallback event"
 splat=$(dmesg | grep -E 'WARNING:|BUG:|KASAN:|Oops|general protection|Kernel panic|UBSAN:' | head -3)
 [ -z "$splat" ] && pass pressure.oom-quiet || fail pressure.oom-quiet "$splat"
 sync
