@@ -225,6 +225,8 @@ check:
 	$(Q)$(T) vm-test $(MAKE) vm-test || true
 	$(Q)$(T) test-pkg $(MAKE) test-pkg || true
 	$(Q)$(T) cache $(MAKE) test-cache || true
+	$(Q)$(T) summary scripts/run-step.sh --expect-results summary build/check/summary.log \
+		scripts/test-summary.sh || true
 	$(Q)scripts/summary.sh build/check
 
 clean:

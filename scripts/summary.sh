@@ -38,7 +38,7 @@ if [ -s "$dir/times.txt" ]; then
 		printf '  %-34s %6d\n' "$step" "$secs"
 		total=$((total + secs))
 		if [ -f "$dir/$step.log" ]; then
-			grep '^TIME ' "$dir/$step.log" | while read -r _ part psecs; do
+			{ grep '^TIME ' "$dir/$step.log" || true; } | while read -r _ part psecs; do
 				printf '    %-32s %6d\n' "$part" "$psecs"
 			done
 		fi
