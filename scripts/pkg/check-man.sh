@@ -41,7 +41,7 @@ done
 
 # --------------------------------------------------- morsel(4) vs docs
 # One line per call: "KEY: ERRNO ERRNO ..." (sorted, unique).
-errnos() { grep -oE '(^|[^A-Za-z0-9_])E[A-Z0-9]{3,}([^A-Za-z0-9_]|$)' | grep -oE 'E[A-Z0-9]+' | sort -u | tr '\n' ' '; }
+errnos() { grep -oE '(^|[^A-Za-z0-9_])E[A-Z0-9]{2,}([^A-Za-z0-9_]|$)' | grep -oE 'E[A-Z0-9]+' | sort -u | tr '\n' ' '; }
 # docs/morsel.md, "## Errors": table rows "| `CALL` | ... |".
 sed -n '/^## Errors/,/^## /p' docs/morsel.md | grep -E '^\| `' | while IFS= read -r row; do
 	key=$(echo "$row" | cut -d'|' -f2 | tr -d '`' | sed 's/^ *//; s/ *$//')
