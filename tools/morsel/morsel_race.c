@@ -1620,7 +1620,7 @@ static void op_move_pages(void)
 /*
  * madvise of a whole attach: VM_PFNMAP | VM_IO keep every advice away from
  * the shared tables. The kernel's answers vary by advice (EINVAL for most,
- * EFAULT for POPULATE: no GUP), all in madvise(2), but for REMOVE, which
+ * POPULATE included: no GUP), all in madvise(2), but for REMOVE, which
  * punches a hole with fallocate(): the morsel's inode is no regular file,
  * ENODEV (fallocate(2)). No advice may unmap the attach. DONTFORK keeps the attach
  * out of children (the model follows); DOFORK is refused on VM_IO.

@@ -1473,9 +1473,9 @@ static void test_mapping(void)
 	EXPECT_ERR("mapping.madv-dofork", madvise(p, span, MADV_DOFORK), EINVAL);
 	EXPECT_ERR("mapping.madv-remove", madvise(p, span, MADV_REMOVE), ENODEV);
 	EXPECT_ERR("mapping.madv-populate-read", madvise(p, span, 22 /* POPULATE_READ */),
-		   EFAULT);
+		   EINVAL);
 	EXPECT_ERR("mapping.madv-populate-write", madvise(p, span, 23 /* POPULATE_WRITE */),
-		   EFAULT);
+		   EINVAL);
 	/* mprotect: refused, or (if allowed) it must not open writes for others. */
 	errno = 0;
 	if (mprotect(p, span, PROT_READ) == 0) {
