@@ -5,6 +5,8 @@
  * LLFree served, what it took back, when it sent a request to buddy, when
  * an order ran out, and what release gave back. Static keys: they cost
  * nothing while disabled. docs/observing.md shows them in use.
+ * The fields have plain C types, so that bpftrace can read them from the
+ * format file on a kernel without BTF.
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM llfree
@@ -20,9 +22,9 @@ TRACE_EVENT(llfree_alloc,
 	TP_STRUCT__entry(
 		__field(unsigned long, pfn)
 		__field(unsigned int, order)
-		__field(u32, cls)
+		__field(unsigned int, cls)
 		__field(int, cpu)
-		__field(bool, cached)
+		__field(unsigned char, cached)
 	),
 	TP_fast_assign(
 		__entry->pfn = pfn;
@@ -43,8 +45,8 @@ TRACE_EVENT(llfree_free,
 		__field(unsigned long, pfn)
 		__field(unsigned int, order)
 		__field(int, cpu)
-		__field(bool, cached)
-		__field(bool, refused)
+		__field(unsigned char, cached)
+		__field(unsigned char, refused)
 	),
 	TP_fast_assign(
 		__entry->pfn = pfn;

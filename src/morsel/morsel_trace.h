@@ -3,6 +3,8 @@
  * Tracepoints of morsel.ko (tracefs events/morsel/, perf's morsel:*):
  * object life, population, links into processes and faults. Static keys:
  * they cost nothing while disabled. docs/observing.md shows them in use.
+ * The fields have plain C types, so that bpftrace can read them from the
+ * format file on a kernel without BTF.
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM morsel
@@ -17,11 +19,11 @@ TRACE_EVENT(morsel_create,
 	TP_PROTO(u32 id, u32 level, u32 flags, u64 length, kuid_t uid),
 	TP_ARGS(id, level, flags, length, uid),
 	TP_STRUCT__entry(
-		__field(u32, id)
-		__field(u32, level)
-		__field(u32, flags)
-		__field(u64, length)
-		__field(u32, uid)
+		__field(unsigned int, id)
+		__field(unsigned int, level)
+		__field(unsigned int, flags)
+		__field(unsigned long long, length)
+		__field(unsigned int, uid)
 	),
 	TP_fast_assign(
 		__entry->id = id;
@@ -39,9 +41,9 @@ DECLARE_EVENT_CLASS(morsel_range_class,
 	TP_PROTO(u32 id, u64 offset, u64 length, long ret),
 	TP_ARGS(id, offset, length, ret),
 	TP_STRUCT__entry(
-		__field(u32, id)
-		__field(u64, offset)
-		__field(u64, length)
+		__field(unsigned int, id)
+		__field(unsigned long long, offset)
+		__field(unsigned long long, length)
 		__field(long, ret)
 	),
 	TP_fast_assign(
@@ -71,8 +73,8 @@ DECLARE_EVENT_CLASS(morsel_link_class,
 	TP_PROTO(u32 id, u32 level, struct mm_struct *mm, unsigned long addr),
 	TP_ARGS(id, level, mm, addr),
 	TP_STRUCT__entry(
-		__field(u32, id)
-		__field(u32, level)
+		__field(unsigned int, id)
+		__field(unsigned int, level)
 		__field(const void *, mm)
 		__field(unsigned long, addr)
 	),
@@ -99,8 +101,8 @@ TRACE_EVENT(morsel_fault,
 		 vm_fault_t result),
 	TP_ARGS(id, level, address, flags, result),
 	TP_STRUCT__entry(
-		__field(u32, id)
-		__field(u32, level)
+		__field(unsigned int, id)
+		__field(unsigned int, level)
 		__field(unsigned long, address)
 		__field(unsigned int, flags)
 		__field(unsigned int, result)
@@ -120,9 +122,9 @@ TRACE_EVENT(morsel_seal,
 	TP_PROTO(u32 id, u32 seals, u32 now, int ret),
 	TP_ARGS(id, seals, now, ret),
 	TP_STRUCT__entry(
-		__field(u32, id)
-		__field(u32, seals)
-		__field(u32, now)
+		__field(unsigned int, id)
+		__field(unsigned int, seals)
+		__field(unsigned int, now)
 		__field(int, ret)
 	),
 	TP_fast_assign(
@@ -140,7 +142,7 @@ DECLARE_EVENT_CLASS(morsel_object_class,
 	TP_PROTO(u32 id, long pages),
 	TP_ARGS(id, pages),
 	TP_STRUCT__entry(
-		__field(u32, id)
+		__field(unsigned int, id)
 		__field(long, pages)
 	),
 	TP_fast_assign(
