@@ -99,7 +99,7 @@ USER_BUILDS := $(sort gcc/plain $(foreach cc,$(CCS),$(foreach v,$(VARIANTS),$(cc
 $(foreach b,$(USER_BUILDS),$(eval $(call user-variant,$(firstword $(subst /, ,$(b))),$(lastword $(subst /, ,$(b))))))
 -include $(shell find build -name '*.d' -type f 2>/dev/null)
 
-.PHONY: user test-user demo demo-user bench-user
+.PHONY: user test-user demo demo-user observe bench-user
 user: $(foreach cc,$(CCS),$(foreach v,$(VARIANTS),user-$(cc)-$(v)))
 
 test-user:
@@ -109,6 +109,10 @@ test-user:
 # check`, both demos install what is missing first.
 demo:
 	$(Q)scripts/vm/demo.sh
+
+# The perf and trace-cmd one-liners of docs/observing.md, run in the guest.
+observe:
+	$(Q)scripts/vm/observe.sh
 
 # The allocator core alone, in user space.
 demo-user:
@@ -241,6 +245,7 @@ help:
 	@echo '                     default: newest /lib/modules/*/build) into build/kmod/<kdir name>/'
 	@echo 'make demo            boot the hook kernel in QEMU, show llfree.ko serving a workload'
 	@echo 'make demo-user       the user-space allocator demo'
+	@echo 'make observe         perf, trace-cmd and bpftrace on both modules in the QEMU guest (docs/observing.md)'
 	@echo 'make check           everything below; last line "N passed, N failed"'
 	@echo 'make deps            apt-get install missing build dependencies (root)'
 	@echo 'make user            build core + tests for CCS="$(CCS)" x VARIANTS="$(VARIANTS)"'
