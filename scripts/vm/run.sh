@@ -43,20 +43,20 @@ echo "TIME vm.$name $((SECONDS - start))"
 sed -n "s/^TIME \([^ ]*\) \([0-9]*\)$/TIME vm.$name.\1 \2/p" "$log"
 
 fail=0
-grep -E '^(PASS|FAIL) ' "$log" | sed "s/^\(PASS\|FAIL\) /\1 vm.$name./" || true
-if grep -q '^FAIL ' "$log"; then
+grep -aE '^(PASS|FAIL) ' "$log" | sed "s/^\(PASS\|FAIL\) /\1 vm.$name./" || true
+if grep -aq '^FAIL ' "$log"; then
 	fail=1
 fi
-if grep -q '^VM-DONE' "$log"; then
+if grep -aq '^VM-DONE' "$log"; then
 	echo "PASS vm.$name.boot"
 else
 	echo "FAIL vm.$name.boot: no VM-DONE (qemu status $status), see $log"
 	fail=1
 fi
 splat='WARNING:|BUG:|KASAN:|Oops|general protection|Kernel panic|possible circular locking|possible recursive locking|inconsistent lock state|Call Trace:|UBSAN:'
-if grep -Eq "$splat" "$log"; then
+if grep -aEq "$splat" "$log"; then
 	echo "FAIL vm.$name.dmesg: kernel report in $log:"
-	grep -E -m5 "$splat" "$log" | sed 's/^/    /'
+	grep -aE -m5 "$splat" "$log" | sed 's/^/    /'
 	fail=1
 else
 	echo "PASS vm.$name.dmesg"
