@@ -21,22 +21,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 	apt-get install -y --no-install-recommends "${missing[@]}" >&2
 fi
 
-# The three programs and every library they load, at the same paths.
 mkdir -p "$OUT"
-stage=$(mktemp -d)
-trap 'rm -rf "$stage"' EXIT
-for bin in "$(command -v perf)" "$(command -v trace-cmd)" "$(command -v bpftrace)"; do
-	for f in "$bin" $(ldd "$bin" | grep -oE '/[^ ]+'); do
-		mkdir -p "$stage$(dirname "$f")"
-		cp -L "$f" "$stage$f"
-	done
-done
-# bpftrace compiles its programs with clang against the uAPI headers.
-for d in /usr/include/linux /usr/include/asm-generic /usr/include/x86_64-linux-gnu/asm; do
-	mkdir -p "$stage$(dirname "$d")"
-	cp -rL "$d" "$stage$d"
-done
-tar -C "$stage" -cf "$OUT/observe-root.tar" .
+"$HERE/perf-root.sh" "$OUT/observe-root.tar" perf trace-cmd bpftrace
 
 "$HERE/morsel-tools.sh" "$OUT/tools" >/dev/null
 kout=$("$HERE/image.sh" "$OUT" observe "$REPO/tools/vm/observe.sh" \
