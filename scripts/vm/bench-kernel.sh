@@ -41,7 +41,7 @@ build_modules() {
 run_uml() {
 	local dir=$OUT/uml kout
 
-	kout=$("$HERE/build-uml.sh") || return 1
+	kout=$("$HERE/build-kernel.sh" --uml) || return 1
 	build_modules "$kout" um "$dir" || return 1
 	# UML keeps guest RAM in a file under TMPDIR; /dev/shm is memory.
 	TMPDIR=/dev/shm timeout 3600 "$kout/linux" mem=3G \

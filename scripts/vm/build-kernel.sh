@@ -11,18 +11,29 @@
 # run). Our modules are built separately against that directory, as DKMS
 # would.
 #
-# Usage: build-kernel.sh [CONFIG_FRAGMENT]
+# With --uml, the same tree as User-Mode Linux (ARCH=um: the kernel as a
+# host x86_64 program, native speed, one CPU), from bench-uml.config by
+# default, into <cache>/build/uml-<tree key>-<config hash>.
+#
+# Usage: build-kernel.sh [--uml] [CONFIG_FRAGMENT]
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 REPO=$(cd "$HERE/../.." && pwd -P)
 # shellcheck source=scripts/cache.sh
 . "$REPO/scripts/cache.sh"
-FRAGMENT=$(realpath "${1:-$HERE/test-kernel.config}")
+# The options again for the re-exec under the kernel-build lock below.
+args=("$@")
+arch=x86_64 kind=test targets=(bzImage modules) fragment=$HERE/test-kernel.config
+if [ "${1:-}" = --uml ]; then
+	arch=um kind=uml targets=(linux modules) fragment=$HERE/bench-uml.config
+	shift
+fi
+FRAGMENT=$(realpath "${1:-$fragment}")
 
 tree=$("$REPO/scripts/kernel-tree.sh" --no-stage)
 chash=$(sha256sum <"$FRAGMENT" | cut -c1-12)
-out=$CACHE/build/test-$(basename "$tree")-$chash
+out=$CACHE/build/$kind-$(basename "$tree")-$chash
 
 if [ -f "$out/.llfree-build-ready" ]; then
 	touch "$out/.llfree-build-ready"
@@ -32,13 +43,13 @@ if [ -f "$out/.llfree-build-ready" ]; then
 fi
 # One kernel build at a time; whoever waited may find it built.
 if [ -z "${LLFREE_BUILD_LOCKED:-}" ]; then
-	LLFREE_BUILD_LOCKED=1 exec "$REPO/scripts/kbuild-lock.sh" "$0" "$@"
+	LLFREE_BUILD_LOCKED=1 exec "$REPO/scripts/kbuild-lock.sh" "$0" "${args[@]}"
 fi
 tree=$("$REPO/scripts/kernel-tree.sh")
 if [ ! -f "$out/.llfree-build-ready" ]; then
 	mkdir -p "$out"
 	cp "$FRAGMENT" "$out/.config"
-	make -s -C "$tree" O="$out" ARCH=x86_64 olddefconfig >&2
+	make -s -C "$tree" O="$out" ARCH="$arch" olddefconfig >&2
 
 	# Like kunit.py: every option asked for must survive olddefconfig, or
 	# the kernel would silently lack what the tests rely on.
@@ -53,11 +64,12 @@ if [ ! -f "$out/.llfree-build-ready" ]; then
 
 	echo "build-kernel: building $out (several minutes)" >&2
 	start=$SECONDS
-	make -s -C "$tree" O="$out" ARCH=x86_64 -j"$(nproc)" bzImage modules >&2
+	make -s -C "$tree" O="$out" ARCH="$arch" -j"$(nproc)" "${targets[@]}" >&2
 	touch "$out/.llfree-build-ready"
 	echo "TIME build.$(basename "$FRAGMENT" .config) $((SECONDS - start))" >&2
 fi
-# Each patch or config change makes a new build (2-3 GiB): keep four (the
-# test and the benchmark kernel of two patch series).
+# Each patch or config change makes a new build (0.3-0.7 GiB): keep four
+# (the test, benchmark and UML kernels of the newest patch series, and one
+# more).
 cache_prune "$CACHE/build" 4 .llfree-build-ready
 echo "$out"
