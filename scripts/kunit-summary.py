@@ -5,7 +5,10 @@ result protocol.
 
 Prints one line per suite, `PASS kunit.<suite>.<case>` / `FAIL ...` /
 `SKIP ...` per case (parameterised cases get their parameter as a third
-part), and `N passed, N failed` last. Exit status 1 if anything failed or
+part), each failed case followed by its own KTAP diagnostics (KUnit's
+expectation messages, indented, so that a CI log says why without the
+console; read from the .ktap beside each .json), and `N passed, N failed`
+last. Exit status 1 if anything failed or
 nothing passed at all (an empty run must not look like a green one).
 """
 import json
@@ -21,9 +24,39 @@ def cases(group, path):
         yield from cases(sub, path + [sub['name']])
 
 
+# Diagnostic lines kept per failed case: the expectations, not a whole trace.
+DETAIL_LINES = 16
+RESULT = re.compile(r'^\s*(not )?ok \d+ (\S+)')
+
+
+def ktap_details(path):
+    """Map each failed case's name in a KTAP file to its diagnostic lines."""
+    details, pending = {}, []
+    try:
+        with open(path, encoding='utf-8', errors='replace') as f:
+            for line in f:
+                # kunit.py strips the console's timestamps the same way.
+                line = re.sub(r'^\[\s*[0-9.]+\]\s?', '', line.rstrip())
+                result = RESULT.match(line)
+                if result:
+                    if result.group(1):
+                        details[result.group(2)] = pending[-DETAIL_LINES:]
+                    pending = []
+                elif line.strip().startswith('#'):
+                    pending.append(line.strip())
+                elif pending and line.strip():
+                    # The lines an expectation message continues on.
+                    pending.append(line.strip())
+    except OSError:
+        pass
+    return details
+
+
 def main():
     suites = []
+    details = {}
     for path in sys.argv[1:]:
+        details.update(ktap_details(re.sub(r'\.json$', '.ktap', path)))
         with open(path, encoding='utf-8') as f:
             top = json.load(f)
         # Suites are the top-level groups; a top-level leaf is a suite that
@@ -39,12 +72,15 @@ def main():
         count = {'PASS': 0, 'SKIP': 0, 'FAIL': 0}
         for name, status in results:
             why = ''
+            detail = []
             if status not in ('PASS', 'SKIP'):
                 why = f': {status} (see build/kunit/console.log)'
                 status = 'FAIL'
+                detail = details.get(name.split('.')[-1], [])
             count[status] += 1
             name = re.sub(r'\s+', '_', name)
             lines.append(f'{status} kunit.{name}{why}')
+            lines += ['    | ' + line for line in detail]
         if not results:
             count['FAIL'] += 1
             lines.append(f'FAIL kunit.{suite}: suite ran no test cases')
