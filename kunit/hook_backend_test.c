@@ -22,6 +22,8 @@ MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 #define FREE_PAGES_SLACK 256
 /* Allocations by others between two reads of the backend's counts. */
 #define STAT_SLACK 8
+/* Frames the rest of the kernel holds or returns during a long case. */
+#define OTHERS_SLACK 32ul
 
 static void backend_exit(void *arg)
 {
@@ -182,6 +184,8 @@ static void hook_fallback_when_empty(struct kunit *test)
 	pages = kunit_kcalloc(test, TEST_PAGES + 64, sizeof(*pages),
 			      GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, pages);
+	/* No per-CPU caches: another CPU's would hide free frames from us. */
+	set_pcp_frames(test, 0);
 	start(test);
 	before = counters();
 	for (i = 0; i < TEST_PAGES + 64; i++) {
@@ -191,12 +195,21 @@ static void hook_fallback_when_empty(struct kunit *test)
 	}
 	after = counters();
 	llfree_backend_summary(&sum);
-	KUNIT_EXPECT_EQ(test, sum.free, 0ul);
+	/*
+	 * This loop is long under KASAN and TCG: the rest of the kernel takes
+	 * and returns the odd frame meanwhile, so counts are checked to within
+	 * OTHERS_SLACK, not exactly.
+	 */
+	KUNIT_EXPECT_EQ(test, n, TEST_PAGES + 64);
+	KUNIT_EXPECT_LE(test, sum.free, OTHERS_SLACK);
+	KUNIT_EXPECT_GE(test, after.alloc[0] - before.alloc[0],
+			TEST_PAGES - OTHERS_SLACK);
 	KUNIT_EXPECT_GT(test, after.fallback, before.fallback);
 	for (i = 0; i < n; i++)
 		__free_page(pages[i]);
 	llfree_backend_summary(&sum);
-	KUNIT_EXPECT_EQ(test, sum.free, TEST_PAGES);
+	KUNIT_EXPECT_LE(test, sum.free, TEST_PAGES);
+	KUNIT_EXPECT_GE(test, sum.free, TEST_PAGES - OTHERS_SLACK);
 	roundtrip(test, 0, GFP_KERNEL);
 }
 
