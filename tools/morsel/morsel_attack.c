@@ -159,8 +159,12 @@ static void counters_back(const char *name)
  * the others before the mmu_gather flushes in tlb_finish_mmu(): a window of
  * a good part of a second under TCG in which revocation no longer sees
  * this mm. Another process DISCARDs
- * once, at a random moment of the munmap, and at once takes fresh pages of
- * its own. Any of the writer's pattern in them is a write through a stale
+ * once, shortly before the moment the writer stopped by itself in a
+ * probe round (see below), and at once populates a morsel
+ * of its own on the same CPU: morsel pages are unmovable, so they come
+ * from the per-CPU list the DISCARD just freed to, last freed first (fresh
+ * anonymous pages would not: they are movable and come from another
+ * list). Any of the writer's pattern in them is a write through a stale
  * TLB entry into freed memory. (A DISCARD in the zap phase before it is
  * caught by tlb_finish_mmu()'s nested-flush check and ends the writer.)
  * Writer, unmapper and discarder each have a CPU of their own: a switch to
@@ -179,6 +183,8 @@ struct tlb_shared {
 	volatile unsigned long passes_after_discard;
 	volatile unsigned long passes_in_munmap;
 	volatile int discarded;
+	volatile double t_munmap;	/* when munmap() was called */
+	volatile double t_last;		/* when the writer's last pass ended */
 };
 
 static volatile char *tlb_attach;
@@ -202,6 +208,7 @@ static void *tlb_writer(void *arg)
 		}
 		seq++;
 		tlb_sh->passes++;
+		tlb_sh->t_last = now();
 		tlb_sh->passes_after_discard += tlb_sh->discarded;
 		tlb_sh->writer_ready = 1;
 	}
@@ -238,8 +245,9 @@ static void tlb_unmapper(int fd, int filler)
 		_exit(5);
 	while (!tlb_sh->writer_ready)
 		;
-	tlb_sh->phase = 1;
 	t0 = now();
+	tlb_sh->t_munmap = t0;
+	tlb_sh->phase = 1;
 	passes = tlb_sh->passes;
 	munmap(base, total);
 	tlb_sh->passes_in_munmap = tlb_sh->passes - passes;
@@ -249,13 +257,22 @@ static void tlb_unmapper(int fd, int filler)
 	_exit(0);
 }
 
-/* Count the words of VICTIMS fresh pages of this process with the pattern. */
-static long tlb_victims_scan(volatile uint64_t *v)
+/*
+ * Count the words with the writer's pattern in the victim morsel's pages
+ * populated after the DISCARD (from offset PAGE: page 0 stays populated so
+ * that its PTE table is not one of the fresh pages), and free them again.
+ */
+static long tlb_victims_scan(int victim)
 {
+	volatile uint64_t *v = mmap(NULL, 2 * MIB, PROT_READ, MAP_SHARED, victim, 0);
 	long hits = 0;
 
-	for (uint64_t i = 0; i < TLB_VICTIMS * PAGE / 8; i++)
+	if (v == MAP_FAILED)
+		return 0;
+	for (uint64_t i = PAGE / 8; i < (1 + TLB_VICTIMS) * PAGE / 8; i++)
 		hits += (v[i] & 0xffffffff00000000ull) == MAGIC;
+	munmap((void *)v, 2 * MIB);
+	morsel_discard(victim, PAGE, TLB_VICTIMS * PAGE);
 	return hits;
 }
 
@@ -263,25 +280,43 @@ static void test_tlb_munmap(void)
 {
 	int fd = morsel_create(MORSEL_LEVEL_PTE, 2 * MIB, MORSEL_F_WRITABLE, 0, 0, NULL);
 	int filler = morsel_create(MORSEL_LEVEL_PTE, 2 * MIB, MORSEL_F_WRITABLE, 0, 0, NULL);
-	double munmap_secs = 0.5;	/* a guess until the first round measured it */
+	int victim = morsel_create(MORSEL_LEVEL_PTE, 2 * MIB, 0, 0, 0, NULL);
+	double munmap_secs = 0;		/* the last round's, for the report */
+	double stop = 0;		/* s into the munmap, from the probes */
+	long stops = 0;
 	long hits = 0, raced = 0, late_passes = 0, munmap_passes = 0;
 	uint64_t rng = (uint64_t)now() | 1;
 	int r;
 
 	tlb_sh = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (fd < 0 || filler < 0 || tlb_sh == MAP_FAILED) {
+	if (fd < 0 || filler < 0 || victim < 0 || tlb_sh == MAP_FAILED ||
+	    morsel_populate(victim, 0, PAGE)) {
 		check(false, "attack.tlb-munmap.setup", "%s", errname(errno));
-		return;
+		goto out;
 	}
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 3 || pin_to_cpu(2)) {
 		check(false, "attack.tlb-munmap.cpus", "needs 3 CPUs, has %ld",
 		      sysconf(_SC_NPROCESSORS_ONLN));
 		goto out;
 	}
-	/* Each round maps and unmaps 4000 attaches: 12 rounds at most. */
-	for (r = 0; r < rounds && r < 12 && !hits; r++) {
-		double delay = munmap_secs * (next_rand(&rng) % 1000) / 1000.0;
-		volatile uint64_t *v = MAP_FAILED;
+	/*
+	 * The window is narrow: free_pgtables() runs just before
+	 * tlb_finish_mmu() flushes and ends the writer; closing the 4000 VMAs
+	 * takes the rest of the munmap. On the kernel before the fix
+	 * (b8d1f00) the writer, left alone, stopped 0.17-0.25 s into a munmap
+	 * of 0.26-0.59 s, and a DISCARD at a uniform 20-70 % of the munmap hit
+	 * in 3 of 40 rounds, each time just before that stop. So every eighth
+	 * round, starting with the first, is a probe with no DISCARD during
+	 * the munmap, which measures the stop; the others DISCARD at 70-100 %
+	 * of it. With the fix the writer stops at the zap of its own attach
+	 * (0.17-0.19 s in: gathering the 4000 VMAs comes first), before its
+	 * attach leaves i_mmap. Each round maps and unmaps 4000 attaches
+	 * (2 s under TCG).
+	 */
+	for (r = 0; r < 2 * rounds && r < 40 && !hits; r++) {
+		bool probe = r % 8 == 0;
+		double t_discard = 0;
+		bool discarded = false;
 		pid_t pid;
 		int status;
 
@@ -298,22 +333,29 @@ static void test_tlb_munmap(void)
 			}
 			usleep(1000);
 		}
-		usleep((useconds_t)(delay * 1e6));
-		if (tlb_sh->phase == 1) {
+		t_discard = tlb_sh->t_munmap + stop * (700 + next_rand(&rng) % 300) / 1000.0;
+		if (t_discard > now())
+			usleep((useconds_t)((t_discard - now()) * 1e6));
+		if (probe) {
+			while (tlb_sh->phase == 1)
+				usleep(200);
+		} else if (tlb_sh->phase == 1) {
+			t_discard = now();
 			/* The freed pages come back to this CPU's free lists first. */
 			morsel_discard(fd, 0, TLB_PAGES * PAGE);
 			tlb_sh->discarded = 1;
-			v = mmap(NULL, TLB_VICTIMS * PAGE, PROT_READ | PROT_WRITE,
-				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+			discarded = !morsel_populate(victim, PAGE, TLB_VICTIMS * PAGE);
 			raced += tlb_sh->phase == 1;
 			/* Let the writer run until its process flushed. */
 			while (tlb_sh->phase == 1)
 				usleep(200);
 		}
 		waitpid(pid, &status, 0);
-		if (v != MAP_FAILED) {
-			hits += tlb_victims_scan(v);
-			munmap((void *)v, TLB_VICTIMS * PAGE);
+		if (discarded)
+			hits += tlb_victims_scan(victim);
+		if (probe && tlb_sh->t_last > 0) {
+			stop = (stop * stops + tlb_sh->t_last - tlb_sh->t_munmap) / (stops + 1);
+			stops++;
 		}
 		if (tlb_sh->munmap_secs > 0)
 			munmap_secs = tlb_sh->munmap_secs;
@@ -322,14 +364,16 @@ static void test_tlb_munmap(void)
 		munmap_passes += tlb_sh->passes_in_munmap;
 	}
 	printf("attack: tlb-munmap: %d rounds, %ld with a DISCARD during munmap, munmap %.3f s, "
-	       "writer passes: %ld during munmaps, %ld after a DISCARD\n", r, raced, munmap_secs,
-	       munmap_passes, late_passes);
+	       "writer passes: %ld during munmaps, %ld after a DISCARD; left alone it stopped "
+	       "%.3f s into the munmap (%ld probe rounds)\n", r, raced, munmap_secs,
+	       munmap_passes, late_passes, stop, stops);
 	check(!hits, "attack.tlb-munmap.no-stale-write",
 	      "%ld words of fresh pages held the writer's pattern after DISCARD "
 	      "(writes through a stale TLB entry into freed pages)", hits);
 	check(raced > 0, "attack.tlb-munmap.raced", "no DISCARD ran during a munmap");
 out:
 	pin_all_cpus();
+	destroy_fd(victim);
 	destroy_fd(filler);
 	destroy_fd(fd);
 	munmap(tlb_sh, PAGE);
@@ -966,11 +1010,13 @@ static void test_owner(void)
 	struct stat st = { 0 };
 	bool member;
 	long def, limit = 300;
-	int sock, fd;
+	int sock, fd, err;
 	pid_t pid;
 
-	check(!stat(MORSEL_DEVICE, &st) && (st.st_mode & 0777) == 0660,
-	      "attack.owner.device-mode", "mode %o", st.st_mode & 0777);
+	/* stat() first: the arguments of check() are evaluated in any order. */
+	err = stat(MORSEL_DEVICE, &st) ? errno : 0;
+	check(!err && (st.st_mode & 0777) == 0660, "attack.owner.device-mode",
+	      "mode %o (%s)", st.st_mode & 0777, err ? errname(err) : "stat ok");
 	member = false;
 	pid = spawn_as(STRANGER_UID, false, &sock, device_prober, &member);
 	wait_child(pid, "attack.owner.stranger");
