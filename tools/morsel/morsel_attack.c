@@ -156,9 +156,9 @@ static void counters_back(const char *name)
  * zaps go through the morsel hook, which has no tlb_end_vma() flush (an
  * ordinary VMA after the attach would flush there). free_pgtables() takes
  * the attach out of i_mmap with its group, first, and then works through
- * the others before the mmu_gather flushes in tlb_finish_mmu(): a window of
- * a good part of a second under TCG in which revocation no longer sees
- * this mm. Another process DISCARDs
+ * the others before the mmu_gather flushes in tlb_finish_mmu(): a window,
+ * milliseconds long under TCG, in which revocation no longer sees this mm.
+ * Another process DISCARDs
  * once, shortly before the moment the writer stopped by itself in a
  * probe round (see below), and at once populates a morsel
  * of its own on the same CPU: morsel pages are unmovable, so they come
@@ -315,8 +315,8 @@ static void test_tlb_munmap(void)
 	 */
 	for (r = 0; r < 2 * rounds && r < 40 && !hits; r++) {
 		bool probe = r % 8 == 0;
-		double t_discard = 0;
 		bool discarded = false;
+		double at, wait;
 		pid_t pid;
 		int status;
 
@@ -333,23 +333,20 @@ static void test_tlb_munmap(void)
 			}
 			usleep(1000);
 		}
-		t_discard = tlb_sh->t_munmap + stop * (700 + next_rand(&rng) % 300) / 1000.0;
-		if (t_discard > now())
-			usleep((useconds_t)((t_discard - now()) * 1e6));
-		if (probe) {
-			while (tlb_sh->phase == 1)
-				usleep(200);
-		} else if (tlb_sh->phase == 1) {
-			t_discard = now();
+		at = tlb_sh->t_munmap + stop * (700 + next_rand(&rng) % 300) / 1000.0;
+		wait = at - now();
+		if (wait > 0)
+			usleep((useconds_t)(wait * 1e6));
+		if (!probe && tlb_sh->phase == 1) {
 			/* The freed pages come back to this CPU's free lists first. */
 			morsel_discard(fd, 0, TLB_PAGES * PAGE);
 			tlb_sh->discarded = 1;
 			discarded = !morsel_populate(victim, PAGE, TLB_VICTIMS * PAGE);
 			raced += tlb_sh->phase == 1;
-			/* Let the writer run until its process flushed. */
-			while (tlb_sh->phase == 1)
-				usleep(200);
 		}
+		/* Let the writer run until its process flushed. */
+		while (tlb_sh->phase == 1)
+			usleep(200);
 		waitpid(pid, &status, 0);
 		if (discarded)
 			hits += tlb_victims_scan(victim);
